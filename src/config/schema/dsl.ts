@@ -1,0 +1,471 @@
+// The keyword DSL: how each keepalived.conf keyword reads its words, which zod
+// schema validates (and types, and defaults) the result, and how the printer
+// writes it back. A block is a record of model fields, each one keyword; the
+// keyword's spelling is the field name in snake_case unless given. These
+// records are the single source of truth for keywords, types, defaults and
+// aliases: the binder, the printer, did-you-mean and docs all derive from them.
+import { z } from 'zod';
+import type { ConfNode, Loc, Word } from '../source.js';
+import type { Code } from '../codes/index.js';
+
+/** What a keyword's reader may use: report a problem at a place. */
+export interface ReadCx {
+  report(code: Code, message: string, loc?: Loc, hint?: string): void;
+  /** bind a nested block (for keywords whose value is a block of keywords) */
+  bindBlock(block: Block, node: ConfNode, path: Path): Record<string, unknown> | undefined;
+  /** the model path of the value being read, for nested source positions */
+  readonly path: Path;
+  /** record where a nested part of the value came from */
+  at(path: Path, loc: Loc): void;
+}
+
+export type Path = readonly (string | number)[];
+
+/** A line of printed config: `keyword args... [{ children }]`. */
+export interface Printed {
+  readonly words: readonly string[];
+  readonly children?: readonly Printed[];
+}
+
+/** Reader result meaning "nothing usable; the reader already reported why". */
+export const INVALID: unique symbol = Symbol('invalid');
+
+export interface Keyword<S extends z.ZodType = z.ZodType> {
+  /** keyword spellings; the first is canonical. Filled from the field name when empty. */
+  names: readonly string[];
+  /** deprecated spellings: accepted with a warning */
+  readonly aliases: readonly string[];
+  /** accepted silently (keepalived does not warn either) */
+  readonly synonyms: readonly string[];
+  /** how the line is shaped: plain words, or a `{ }` block */
+  readonly shape: 'line' | 'block' | 'either';
+  /** repeated lines append to a list instead of replacing */
+  readonly many: boolean;
+  /** the model value's schema (for `many`, of the whole array) */
+  readonly schema: S;
+  /** the schema one line's value must pass (for `many`, one element) */
+  readonly item: z.ZodType;
+  readonly read: (node: ConfNode, cx: ReadCx) => unknown;
+  /** one line's value back to config lines (for `many`, called per element) */
+  readonly print: (value: any, name: string) => Printed[];
+  readonly doc: string;
+}
+
+export type BlockSpec = Record<string, Keyword>;
+export type BlockValue<B extends BlockSpec> = { [F in keyof B]: z.output<B[F]['schema']> };
+
+/** A finished block: its fields, and the zod object built from them. */
+export interface Block<B extends BlockSpec = BlockSpec> {
+  readonly spec: B;
+  readonly schema: z.ZodType<BlockValue<B>>;
+  /** keyword spelling (canonical, alias or synonym) → field */
+  readonly byName: ReadonlyMap<string, string>;
+}
+
+export const snakeCase = (field: string): string => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+export function block<B extends BlockSpec>(spec: B): Block<B> {
+  const byName = new Map<string, string>();
+  const shape: Record<string, z.ZodType> = {};
+  for (const [field, kw] of Object.entries(spec)) {
+    if (kw.names.length === 0) kw.names = [snakeCase(field)];
+    for (const n of [...kw.names, ...kw.aliases, ...kw.synonyms]) {
+      if (byName.has(n)) throw new Error(`keyword ${n} defined twice`);
+      byName.set(n, field);
+    }
+    shape[field] = kw.schema;
+  }
+  return { spec, schema: z.object(shape) as unknown as z.ZodType<BlockValue<B>>, byName };
+}
+
+// ---------------------------------------------------------------- printing
+
+const needsQuote = /[\s"'#!{}\\]|^$/;
+export const quote = (s: string): string =>
+  needsQuote.test(s) ? `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\t/g, '\\t')}"` : s;
+
+const fmtNumber = (n: number): string => String(n);
+
+// ---------------------------------------------------------------- constructors
+
+interface Opts {
+  name?: string | string[];
+  aliases?: string[];
+  synonyms?: string[];
+  doc?: string;
+}
+
+const names = (o: Opts): string[] => (o.name === undefined ? [] : Array.isArray(o.name) ? o.name : [o.name]);
+
+/** Build a Keyword from its parts; `schema` is the value's schema with its default. */
+export function keyword<S extends z.ZodType>(
+  parts: {
+    schema: S;
+    item?: z.ZodType;
+    shape?: Keyword['shape'];
+    many?: boolean;
+    read: Keyword['read'];
+    print: Keyword['print'];
+  } & Opts,
+): Keyword<S> {
+  return {
+    names: names(parts),
+    aliases: parts.aliases ?? [],
+    synonyms: parts.synonyms ?? [],
+    shape: parts.shape ?? 'line',
+    many: parts.many ?? false,
+    schema: parts.schema,
+    item: parts.item ?? parts.schema,
+    read: parts.read,
+    print: parts.print,
+    doc: parts.doc ?? '',
+  };
+}
+
+/** The words after the keyword, checked for count. */
+export function argWords(node: ConfNode, cx: ReadCx, min: number, max: number): readonly Word[] | typeof INVALID {
+  const name = node.keyword.text;
+  if (node.args.length < min) {
+    cx.report('TSKAD_E_MISSING_ARGUMENT', `${name} needs ${min === 1 ? 'an argument' : `${min} arguments`}`, node.keyword.loc);
+    return INVALID;
+  }
+  if (node.args.length > max) {
+    const extra = node.args[max]!;
+    cx.report('TSKAD_E_EXTRA_ARGUMENT', `${name} takes at most ${max} argument${max === 1 ? '' : 's'}; '${extra.text}' and after are ignored`, extra.loc);
+    return node.args.slice(0, max);
+  }
+  return node.args;
+}
+
+const BOOL_WORDS: Record<string, boolean> = { on: true, true: true, yes: true, off: false, false: false, no: false };
+
+/** keepalived's <BOOL>: on|off|true|false|yes|no, case-insensitive. */
+export function readBool(w: Word, cx: ReadCx): boolean | typeof INVALID {
+  const b = BOOL_WORDS[w.text.toLowerCase()];
+  if (b === undefined) {
+    cx.report('TSKAD_E_BAD_VALUE', `expected on|off|true|false|yes|no, got '${w.text}'`, w.loc);
+    return INVALID;
+  }
+  return b;
+}
+
+/**
+ * A keyword that is on when present: `nopreempt`, or `vrrp_strict on|off`.
+ * `def` is the value when the keyword is absent.
+ */
+export function flag(o: Opts & { def?: boolean; noArg?: boolean } = {}): Keyword<z.ZodDefault<z.ZodBoolean>> {
+  const def = o.def ?? false;
+  return keyword({
+    ...o,
+    schema: z.boolean().default(def),
+    read: (node, cx) => {
+      const ws = argWords(node, cx, 0, o.noArg ? 0 : 1);
+      if (ws === INVALID) return INVALID;
+      return ws.length === 0 ? true : readBool(ws[0]!, cx);
+    },
+    print: (v: boolean, name) => (v === true ? [{ words: [name] }] : [{ words: [name, 'off'] }]),
+  });
+}
+
+/** One argument, converted by `conv` and checked by `schema` (which carries the default). */
+export function one<S extends z.ZodType>(
+  schema: S,
+  conv: (text: string) => unknown,
+  o: Opts & { print?: (v: z.output<S>) => string } = {},
+): Keyword<S> {
+  return keyword({
+    ...o,
+    schema,
+    item: unwrapOptional(schema),
+    read: (node, cx) => {
+      const ws = argWords(node, cx, 1, 1);
+      return ws === INVALID ? INVALID : conv(ws[0]!.text);
+    },
+    print: (v, name) => [{ words: [name, o.print ? o.print(v) : typeof v === 'number' ? fmtNumber(v) : String(v)] }],
+  });
+}
+
+/** Strip .optional()/.default() so one line's value is checked by the inner type. */
+export function unwrapOptional(s: z.ZodType): z.ZodType {
+  let cur: z.ZodType = s;
+  for (;;) {
+    if (cur instanceof z.ZodOptional || cur instanceof z.ZodDefault || cur instanceof z.ZodNullable) {
+      cur = (cur as z.ZodOptional<z.ZodType>).unwrap() as z.ZodType;
+    } else return cur;
+  }
+}
+
+/** An integer in [min, max]; `def` undefined makes the field optional. */
+export const int = (min: number, max: number, def?: number, o: Opts = {}) =>
+  one(withDefault(z.number().int().min(min).max(max), def), toNumber, o);
+
+/** A number of seconds, fractions allowed (keepalived's <TIMER>, µs resolution). */
+export const seconds = (min: number, max: number, def?: number, o: Opts = {}) =>
+  one(withDefault(z.number().min(min).max(max), def), toNumber, o);
+
+export const str = (def?: string, o: Opts = {}) => one(withDefault(z.string().min(1), def), (t) => t, o);
+
+/** One of a fixed set of words (keepalived compares them case-sensitively unless `ci`). */
+export function oneOf<const T extends readonly [string, ...string[]]>(values: T, def?: T[number], o: Opts & { ci?: boolean } = {}) {
+  const conv = (t: string) => (o.ci ? (values.find((v) => v.toLowerCase() === t.toLowerCase()) ?? t) : t);
+  return one(withDefault(z.enum(values), def), conv, o);
+}
+
+export const toNumber = (t: string): number => (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t) ? Number(t) : Number.NaN);
+
+export function withDefault<S extends z.ZodType>(s: S, def: z.output<S> | undefined) {
+  return (def === undefined ? s.optional() : s.default(def as never)) as unknown as z.ZodOptional<S>;
+}
+
+/**
+ * Several words on the line, read by `read(words)` into a value checked by `schema`.
+ * For keywords like `smtp_server HOST [PORT]` or `notify_master CMD [USER [GROUP]]`.
+ */
+export function words<S extends z.ZodType>(
+  schema: S,
+  min: number,
+  max: number,
+  read: (ws: readonly Word[], cx: ReadCx, node: ConfNode) => unknown,
+  print: (v: z.output<S>) => string[],
+  o: Opts & { many?: boolean } = {},
+): Keyword {
+  const item = unwrapOptional(schema);
+  return keyword({
+    ...o,
+    schema: o.many ? z.array(item).default([]) : schema,
+    item,
+    many: o.many,
+    read: (node, cx) => {
+      const ws = argWords(node, cx, min, max);
+      return ws === INVALID ? INVALID : read(ws, cx, node);
+    },
+    print: (v, name) => [{ words: [name, ...print(v)] }],
+  });
+}
+
+/**
+ * A `{ }` block whose lines are entries rather than keywords
+ * (`virtual_ipaddress`, `unicast_peer`, `track_script`): each line → one element.
+ */
+export function lines<S extends z.ZodType>(
+  element: S,
+  readLine: (line: readonly Word[], cx: ReadCx) => unknown,
+  printLine: (v: z.output<S>) => string[],
+  o: Opts = {},
+): Keyword<z.ZodDefault<z.ZodArray<S>>> {
+  return keyword({
+    ...o,
+    shape: 'block',
+    schema: z.array(element).default([]),
+    read: (node, cx) => {
+      const out: unknown[] = [];
+      for (const child of node.children ?? []) {
+        const ws = [child.keyword, ...child.args];
+        if (child.children) cx.report('TSKAD_E_NOT_A_BLOCK', `a ${node.keyword.text} entry takes no { } block`, child.open);
+        const before = cx.path;
+        const v = readLine(ws, { ...cx, path: [...before, out.length] });
+        if (v === INVALID) continue;
+        const r = element.safeParse(v);
+        if (!r.success) {
+          reportZod(cx, r.error, child.keyword.loc, child.keyword.text);
+          continue;
+        }
+        cx.at([...before, out.length], child.keyword.loc);
+        out.push(r.data);
+      }
+      return out;
+    },
+    print: (v: unknown[], name) => [{ words: [name], children: v.map((e) => ({ words: printLine(e as z.output<S>) })) }],
+  });
+}
+
+/** A `{ }` block of bare words, any number per line (`notification_email`, sync group `group`). */
+export function wordBlock(o: Opts & { element?: z.ZodType<string> } = {}): Keyword<z.ZodDefault<z.ZodArray<z.ZodString>>> {
+  const element = o.element ?? z.string();
+  return keyword({
+    ...o,
+    shape: 'block',
+    schema: z.array(z.string()).default([]),
+    read: (node, cx) => {
+      const out: string[] = [];
+      for (const child of node.children ?? []) {
+        for (const w of [child.keyword, ...child.args]) {
+          const r = element.safeParse(w.text);
+          if (r.success) out.push(r.data);
+          else reportZod(cx, r.error, w.loc, w.text);
+        }
+      }
+      return out;
+    },
+    print: (v: string[], name) => [{ words: [name], children: v.map((e) => ({ words: [e] })) }],
+  });
+}
+
+/**
+ * A block of keywords. `head` reads the words between the keyword and `{`
+ * (a name, an address and port…) into fields merged with the block's own.
+ * `many` blocks (`vrrp_instance NAME`, `real_server IP PORT`, `url`) form a list.
+ */
+interface SubOpts<H extends z.ZodRawShape> extends Opts {
+  many?: boolean;
+  /** absent block → undefined instead of the block's defaults */
+  optional?: boolean;
+  head?: {
+    shape: H;
+    min: number;
+    max: number;
+    read: (ws: readonly Word[], cx: ReadCx, node: ConfNode) => unknown;
+    print: (v: z.output<z.ZodObject<H>>) => string[];
+  };
+}
+
+type SubValue<B extends BlockSpec, H extends z.ZodRawShape> = BlockValue<B> & z.output<z.ZodObject<H>>;
+
+/**
+ * A block of keywords. `head` reads the words between the keyword and `{`
+ * (a name, an address and port…) into fields merged with the block's own.
+ * `many` blocks (`vrrp_instance NAME`, `real_server IP PORT`, `url`) form a list.
+ */
+export function sub<B extends BlockSpec, H extends z.ZodRawShape = {}>(
+  inner: Block<B>,
+  o: SubOpts<H> & { many: true },
+): Keyword<z.ZodDefault<z.ZodArray<z.ZodType<SubValue<B, H>>>>>;
+export function sub<B extends BlockSpec, H extends z.ZodRawShape = {}>(
+  inner: Block<B>,
+  o: SubOpts<H> & { optional: true },
+): Keyword<z.ZodOptional<z.ZodType<SubValue<B, H>>>>;
+export function sub<B extends BlockSpec, H extends z.ZodRawShape = {}>(inner: Block<B>, o?: SubOpts<H>): Keyword<z.ZodType<SubValue<B, H>>>;
+export function sub<B extends BlockSpec, H extends z.ZodRawShape = {}>(inner: Block<B>, o: SubOpts<H> = {}): Keyword {
+  const headSchema = z.object(o.head?.shape ?? ({} as H));
+  const itemSchema = (o.head ? z.intersection(headSchema, inner.schema) : inner.schema) as z.ZodType;
+  const schema = o.many
+    ? z.array(itemSchema).default([])
+    : o.optional
+      ? itemSchema.optional()
+      : itemSchema.default(() => inner.schema.parse({}) as never);
+  const headFields = Object.keys(o.head?.shape ?? {});
+  return keyword({
+    ...o,
+    shape: 'block',
+    many: o.many,
+    schema,
+    item: itemSchema,
+    read: (node, cx) => {
+      let head: unknown = {};
+      if (o.head) {
+        const ws = argWords(node, cx, o.head.min, o.head.max);
+        if (ws === INVALID) return INVALID;
+        head = o.head.read(ws, cx, node);
+        if (head === INVALID) return INVALID;
+        const r = headSchema.safeParse(head);
+        if (!r.success) {
+          reportZod(cx, r.error, node.args[0]?.loc ?? node.keyword.loc, node.keyword.text);
+          return INVALID;
+        }
+        head = r.data;
+      } else if (node.args.length > 0) {
+        cx.report('TSKAD_E_EXTRA_ARGUMENT', `${node.keyword.text} takes no arguments before '{'; '${node.args[0]!.text}' is ignored`, node.args[0]!.loc);
+      }
+      const body = cx.bindBlock(inner as unknown as Block, node, cx.path);
+      if (body === undefined) return INVALID;
+      return { ...(head as object), ...body };
+    },
+    print: (v: Record<string, unknown>, name) => {
+      const headWords = o.head ? o.head.print(v as never) : [];
+      const rest = Object.fromEntries(Object.entries(v).filter(([k]) => !headFields.includes(k)));
+      return [{ words: [name, ...headWords], children: printBlock(inner as unknown as Block, rest) }];
+    },
+  });
+}
+
+/**
+ * Several keywords feeding one list field, each element tagged with the
+ * keyword that made it (`HTTP_GET`, `TCP_CHECK`… → `checkers`).
+ * The elements' schemas must carry a literal `type` field.
+ */
+export function tagged<const M extends Record<string, Keyword>>(members: M, o: { doc?: string } = {}) {
+  type Item = { [K in keyof M]: z.output<M[K]['item']> }[keyof M];
+  const byName = new Map<string, Keyword>();
+  for (const [name, kw] of Object.entries(members)) {
+    byName.set(name, kw);
+    for (const a of [...kw.aliases, ...kw.synonyms]) byName.set(a, kw);
+  }
+  const item = z.union(Object.values(members).map((m) => m.item) as unknown as [z.ZodType, z.ZodType]);
+  return keyword({
+    name: Object.keys(members),
+    aliases: Object.values(members).flatMap((m) => [...m.aliases]),
+    synonyms: Object.values(members).flatMap((m) => [...m.synonyms]),
+    doc: o.doc,
+    shape: 'either',
+    many: true,
+    schema: z.array(item).default([]) as unknown as z.ZodDefault<z.ZodArray<z.ZodType<Item>>>,
+    item,
+    read: (node, cx) => {
+      const kw = byName.get(node.keyword.text)!;
+      const v = kw.read(node, cx);
+      return v === INVALID ? INVALID : { type: kw.names[0] ?? node.keyword.text, ...(v as object) };
+    },
+    print: (v: { type: string }) => {
+      const kw = members[v.type]!;
+      const { type: _t, ...rest } = v;
+      return kw.print(rest, v.type);
+    },
+  });
+}
+
+/** A keyword the block cannot do without (`virtual_router_id`): missing → TSKAD_E_MISSING_KEYWORD. */
+export function required<S extends z.ZodType>(kw: Keyword<S>): Keyword<z.ZodType<NonNullable<z.output<S>>>> {
+  return { ...kw, schema: unwrapOptional(kw.schema) as z.ZodType<NonNullable<z.output<S>>> };
+}
+
+/** The value a field has when its keyword is absent. */
+export const defaultOf = (kw: Keyword): unknown => {
+  const r = kw.schema.safeParse(undefined);
+  return r.success ? r.data : undefined;
+};
+
+/** A block's value back to config lines; fields at their default are left out. */
+export function printBlock(b: Block, value: Record<string, unknown>): Printed[] {
+  const out: Printed[] = [];
+  for (const [field, kw] of Object.entries(b.spec)) {
+    const v = value[field];
+    if (v === undefined || deepEqual(v, defaultOf(kw))) continue;
+    const name = kw.names[0]!;
+    if (kw.many) for (const e of v as unknown[]) out.push(...kw.print(e, name));
+    else out.push(...kw.print(v, name));
+  }
+  return out;
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+/** Turn a zod failure into diagnostics at `loc`, phrased for an operator. */
+export function reportZod(cx: Pick<ReadCx, 'report'>, err: z.ZodError, loc: Loc, what: string): void {
+  for (const issue of err.issues) {
+    const field = issue.path.length ? ` ${issue.path.join('.')}` : '';
+    cx.report('TSKAD_E_BAD_VALUE', `${what}${field}: ${describeIssue(issue)}`, loc);
+  }
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'too_big':
+      return `must be at most ${String(issue.maximum)}${issue.inclusive === false ? ' (exclusive)' : ''}`;
+    case 'too_small':
+      return issue.origin === 'string' ? 'must not be empty' : `must be at least ${String(issue.minimum)}`;
+    case 'invalid_type':
+      return issue.expected === 'number' ? 'expected a number' : issue.expected === 'int' ? 'expected an integer' : `expected ${issue.expected}`;
+    case 'invalid_value':
+      return `expected one of ${issue.values.map(String).join('|')}`;
+    default:
+      return issue.message;
+  }
+}
