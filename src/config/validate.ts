@@ -3,5 +3,10 @@
 import type { Diagnostics } from './diagnostics.js';
 import type { SourceMap } from './bind.js';
 import type { Config } from './schema/index.js';
+import { validateVrrp } from './validate-vrrp.js';
+import { validateLvs } from './validate-lvs.js';
 
-export function validate(_config: Config, _sources: SourceMap, _diag: Diagnostics): void {}
+export function validate(config: Config, sources: SourceMap, diag: Diagnostics): void {
+  validateVrrp(config, sources, diag);
+  validateLvs(config, sources, diag);
+}

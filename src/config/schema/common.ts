@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { isIP } from 'node:net';
 import type { Word } from '../source.js';
 import { INVALID, type ReadCx } from './dsl.js';
+import { classifyScript } from '../script.js';
 
 /** The head of `vrrp_instance NAME {`, `vrrp_script NAME {` … */
 export const nameHead = {
@@ -16,20 +17,24 @@ export const nameHead = {
 export const ipAddress = z.string().refine((s) => isIP(s) !== 0, { message: 'expected an IPv4 or IPv6 address' });
 export const port = z.number().int().min(0).max(65535);
 
-/** How a script line is run: exec'd directly (keepalived's way), or through a shell. */
-export const scriptRunner = z.enum(['exec', 'sh', 'bash']);
-
 /** `CMD [USER [GROUP]]`: notify scripts, quorum_up, misc_path… */
 export const scriptSchema = z.object({
   command: z.string().min(1),
   user: z.string().optional(),
   group: z.string().optional(),
+  /** derived from the command: exec'd directly (keepalived's way), or through a shell */
+  runner: z.enum(['exec', 'sh', 'bash']),
 });
 export type Script = z.output<typeof scriptSchema>;
 
 export function readScript(ws: readonly Word[], _cx: ReadCx): Script | typeof INVALID {
   const [cmd, user, group] = ws;
-  return { command: cmd!.text, ...(user ? { user: user.text } : {}), ...(group ? { group: group.text } : {}) };
+  return {
+    command: cmd!.text,
+    ...(user ? { user: user.text } : {}),
+    ...(group ? { group: group.text } : {}),
+    runner: classifyScript(cmd!.text).runner,
+  };
 }
 
 export const printScript = (s: Script): string[] => [s.command, ...(s.user ? [s.user] : []), ...(s.group ? [s.group] : [])];

@@ -49,6 +49,10 @@ export interface Keyword<S extends z.ZodType = z.ZodType> {
   /** one line's value back to config lines (for `many`, called per element) */
   readonly print: (value: any, name: string) => Printed[];
   readonly doc: string;
+  /** for keywords whose value is a block of keywords: that block */
+  readonly block?: Block;
+  /** for `tagged` keywords: the keyword behind each spelling */
+  readonly members?: Readonly<Record<string, Keyword>>;
 }
 
 export type BlockSpec = Record<string, Keyword>;
@@ -106,6 +110,8 @@ export function keyword<S extends z.ZodType>(
     many?: boolean;
     read: Keyword['read'];
     print: Keyword['print'];
+    block?: Block;
+    members?: Record<string, Keyword>;
   } & Opts,
 ): Keyword<S> {
   return {
@@ -119,6 +125,8 @@ export function keyword<S extends z.ZodType>(
     read: parts.read,
     print: parts.print,
     doc: parts.doc ?? '',
+    ...(parts.block ? { block: parts.block } : {}),
+    ...(parts.members ? { members: parts.members } : {}),
   };
 }
 
@@ -350,6 +358,7 @@ export function sub<B extends BlockSpec, H extends z.ZodRawShape = {}>(inner: Bl
     many: o.many,
     schema,
     item: itemSchema,
+    block: inner as unknown as Block,
     read: (node, cx) => {
       let head: unknown = {};
       if (o.head) {
@@ -398,6 +407,7 @@ export function tagged<const M extends Record<string, Keyword>>(members: M, o: {
     doc: o.doc,
     shape: 'either',
     many: true,
+    members,
     schema: z.array(item).default([]) as unknown as z.ZodDefault<z.ZodArray<z.ZodType<Item>>>,
     item,
     read: (node, cx) => {
@@ -416,6 +426,25 @@ export function tagged<const M extends Record<string, Keyword>>(members: M, o: {
 /** A keyword the block cannot do without (`virtual_router_id`): missing → TSKAD_E_MISSING_KEYWORD. */
 export function required<S extends z.ZodType>(kw: Keyword<S>): Keyword<z.ZodType<NonNullable<z.output<S>>>> {
   return { ...kw, schema: unwrapOptional(kw.schema) as z.ZodType<NonNullable<z.output<S>>> };
+}
+
+/** Every block reachable from `b`, named by the keyword that opens it (for "belongs in X" hints). */
+export function blocksUnder(b: Block, name = 'the top level'): Array<{ name: string; block: Block }> {
+  const out = [{ name, block: b }];
+  const seen = new Set<Block>([b]);
+  const walk = (blk: Block) => {
+    const visit = (name: string, kw: Keyword) => {
+      if (kw.block && !seen.has(kw.block)) {
+        seen.add(kw.block);
+        out.push({ name, block: kw.block });
+        walk(kw.block);
+      }
+      for (const [n, m] of Object.entries(kw.members ?? {})) visit(n, m);
+    };
+    for (const kw of Object.values(blk.spec)) visit(kw.names[0]!, kw);
+  };
+  walk(b);
+  return out;
 }
 
 /** The value a field has when its keyword is absent. */
