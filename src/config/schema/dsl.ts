@@ -399,7 +399,10 @@ export function tagged<const M extends Record<string, Keyword>>(members: M, o: {
     byName.set(name, kw);
     for (const a of [...kw.aliases, ...kw.synonyms]) byName.set(a, kw);
   }
-  const item = z.union(Object.values(members).map((m) => m.item) as unknown as [z.ZodType, z.ZodType]);
+  // the tag is part of each element's schema, so validation keeps it and picks the right member
+  const item = z.union(
+    Object.entries(members).map(([name, m]) => z.intersection(z.object({ type: z.literal(name) }), m.item)) as unknown as [z.ZodType, z.ZodType],
+  );
   return keyword({
     name: Object.keys(members),
     aliases: Object.values(members).flatMap((m) => [...m.aliases]),
@@ -413,7 +416,8 @@ export function tagged<const M extends Record<string, Keyword>>(members: M, o: {
     read: (node, cx) => {
       const kw = byName.get(node.keyword.text)!;
       const v = kw.read(node, cx);
-      return v === INVALID ? INVALID : { type: kw.names[0] ?? node.keyword.text, ...(v as object) };
+      const type = Object.keys(members).find((n) => members[n] === kw)!;
+      return v === INVALID ? INVALID : { type, ...(v as object) };
     },
     print: (v: { type: string }) => {
       const kw = members[v.type]!;
