@@ -84,9 +84,12 @@ export function block<B extends BlockSpec>(spec: B): Block<B> {
 
 // ---------------------------------------------------------------- printing
 
-const needsQuote = /[\s"'#!{}\\]|^$/;
+// a leading @ $ ~ would read back as a conditional line, a definition or a repetition
+const needsQuote = /[\s"'#!{}\\]|^[@$~]|^$/;
 export const quote = (s: string): string =>
-  needsQuote.test(s) ? `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\t/g, '\\t')}"` : s;
+  needsQuote.test(s)
+    ? `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')}"`
+    : s;
 
 const fmtNumber = (n: number): string => String(n);
 
@@ -205,7 +208,7 @@ export function unwrapOptional(s: z.ZodType): z.ZodType {
 
 /** An integer in [min, max]; `def` undefined makes the field optional. */
 export const int = (min: number, max: number, def?: number, o: Opts = {}) =>
-  one(withDefault(z.number().int().min(min).max(max), def), toNumber, o);
+  one(withDefault(z.number().int().min(min).max(max), def), toInteger, o);
 
 /** A number of seconds, fractions allowed (keepalived's <TIMER>, µs resolution). */
 export const seconds = (min: number, max: number, def?: number, o: Opts = {}) =>
@@ -219,7 +222,10 @@ export function oneOf<const T extends readonly [string, ...string[]]>(values: T,
   return one(withDefault(z.enum(values), def), conv, o);
 }
 
-export const toNumber = (t: string): number => (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t) ? Number(t) : Number.NaN);
+// `+ 0` folds -0 into 0, so a printed model compares equal to the one read
+export const toNumber = (t: string): number => (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t) ? Number(t) + 0 : Number.NaN);
+/** keepalived reads integers with strtol: no fraction, no exponent ("invalid number '1e2'") */
+export const toInteger = (t: string): number => (/^[+-]?\d+$/.test(t) ? Number(t) + 0 : Number.NaN);
 
 export function withDefault<S extends z.ZodType>(s: S, def: z.output<S> | undefined) {
   return (def === undefined ? s.optional() : s.default(def as never)) as unknown as z.ZodOptional<S>;
@@ -234,7 +240,7 @@ export function words<S extends z.ZodType>(
   min: number,
   max: number,
   read: (ws: readonly Word[], cx: ReadCx, node: ConfNode) => unknown,
-  print: (v: z.output<S>) => string[],
+  print: (v: NonNullable<z.output<S>>) => string[],
   o: Opts & { many?: boolean } = {},
 ): Keyword {
   const item = unwrapOptional(schema);
@@ -299,8 +305,12 @@ export function wordBlock(o: Opts & { element?: z.ZodType<string> } = {}): Keywo
       for (const child of node.children ?? []) {
         for (const w of [child.keyword, ...child.args]) {
           const r = element.safeParse(w.text);
-          if (r.success) out.push(r.data);
-          else reportZod(cx, r.error, w.loc, w.text);
+          if (!r.success) {
+            reportZod(cx, r.error, w.loc, w.text);
+            continue;
+          }
+          cx.at([...cx.path, out.length], w.loc);
+          out.push(r.data);
         }
       }
       return out;
