@@ -5,6 +5,7 @@ import { VRRP_CODES } from './vrrp.js';
 import { LVS_CODES } from './lvs.js';
 import { HOST_CODES } from './host.js';
 import { CLI_CODES } from './cli.js';
+import { GLOBAL_CODES } from './global.js';
 import type { CodeInfo } from './define.js';
 
 export const CODES = {
@@ -14,6 +15,7 @@ export const CODES = {
   ...LVS_CODES,
   ...HOST_CODES,
   ...CLI_CODES,
+  ...GLOBAL_CODES,
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof CODES;

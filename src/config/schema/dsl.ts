@@ -151,8 +151,9 @@ export function argWords(node: ConfNode, cx: ReadCx, min: number, max: number): 
 const BOOL_WORDS: Record<string, boolean> = { on: true, true: true, yes: true, off: false, false: false, no: false };
 
 /** keepalived's <BOOL>: on|off|true|false|yes|no, case-insensitive. */
+/** keepalived's <BOOL>: on|off|true|false|yes|no, lower case only (it rejects `On`). */
 export function readBool(w: Word, cx: ReadCx): boolean | typeof INVALID {
-  const b = BOOL_WORDS[w.text.toLowerCase()];
+  const b = Object.hasOwn(BOOL_WORDS, w.text) ? BOOL_WORDS[w.text] : undefined;
   if (b === undefined) {
     cx.report('TSKAD_E_BAD_VALUE', `expected on|off|true|false|yes|no, got '${w.text}'`, w.loc);
     return INVALID;
@@ -206,42 +207,65 @@ export function unwrapOptional(s: z.ZodType): z.ZodType {
   }
 }
 
-/** An integer in [min, max]; `def` undefined makes the field optional. */
-export const int = (min: number, max: number, def?: number, o: Opts = {}) =>
-  one(withDefault(z.number().int().min(min).max(max), def), toInteger, o);
+/** An integer in [min, max]; without `def` the field is optional (undefined = not written). */
+export function int(min: number, max: number, def?: undefined, o?: Opts): Keyword<z.ZodOptional<z.ZodNumber>>;
+export function int(min: number, max: number, def: number, o?: Opts): Keyword<z.ZodDefault<z.ZodNumber>>;
+export function int(min: number, max: number, def?: number, o: Opts = {}): Keyword {
+  return one(withDefault(z.number().int().min(min).max(max), def), toInteger, o);
+}
 
 /** A number of seconds, fractions allowed (keepalived's <TIMER>, µs resolution). */
-export const seconds = (min: number, max: number, def?: number, o: Opts = {}) =>
-  one(withDefault(z.number().min(min).max(max), def), toNumber, o);
+export function seconds(min: number, max: number, def?: undefined, o?: Opts): Keyword<z.ZodOptional<z.ZodNumber>>;
+export function seconds(min: number, max: number, def: number, o?: Opts): Keyword<z.ZodDefault<z.ZodNumber>>;
+export function seconds(min: number, max: number, def?: number, o: Opts = {}): Keyword {
+  return one(withDefault(z.number().min(min).max(max), def), toNumber, o);
+}
 
-export const str = (def?: string, o: Opts = {}) => one(withDefault(z.string().min(1), def), (t) => t, o);
+export function str(def?: undefined, o?: Opts): Keyword<z.ZodOptional<z.ZodString>>;
+export function str(def: string, o?: Opts): Keyword<z.ZodDefault<z.ZodString>>;
+export function str(def?: string, o: Opts = {}): Keyword {
+  return one(withDefault(z.string().min(1), def), (t) => t, o);
+}
+
+type Enum<T extends readonly [string, ...string[]]> = z.ZodEnum<{ [K in T[number]]: K }>;
 
 /** One of a fixed set of words (keepalived compares them case-sensitively unless `ci`). */
-export function oneOf<const T extends readonly [string, ...string[]]>(values: T, def?: T[number], o: Opts & { ci?: boolean } = {}) {
+export function oneOf<const T extends readonly [string, ...string[]]>(values: T, def?: undefined, o?: Opts & { ci?: boolean }): Keyword<z.ZodOptional<Enum<T>>>;
+export function oneOf<const T extends readonly [string, ...string[]]>(values: T, def: T[number], o?: Opts & { ci?: boolean }): Keyword<z.ZodDefault<Enum<T>>>;
+export function oneOf<const T extends readonly [string, ...string[]]>(values: T, def?: T[number], o: Opts & { ci?: boolean } = {}): Keyword {
   const conv = (t: string) => (o.ci ? (values.find((v) => v.toLowerCase() === t.toLowerCase()) ?? t) : t);
   return one(withDefault(z.enum(values), def), conv, o);
 }
 
-// `+ 0` folds -0 into 0, so a printed model compares equal to the one read
 export const toNumber = (t: string): number => (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t) ? Number(t) + 0 : Number.NaN);
 /** keepalived reads integers with strtol: no fraction, no exponent ("invalid number '1e2'") */
 export const toInteger = (t: string): number => (/^[+-]?\d+$/.test(t) ? Number(t) + 0 : Number.NaN);
 
-export function withDefault<S extends z.ZodType>(s: S, def: z.output<S> | undefined) {
-  return (def === undefined ? s.optional() : s.default(def as never)) as unknown as z.ZodOptional<S>;
+/** A field with keepalived's default `def`, or optional (undefined = not written) when there is none. */
+export function withDefault<S extends z.ZodType>(s: S, def: z.output<S> | undefined): z.ZodType {
+  return def === undefined ? s.optional() : s.default(def as never);
 }
 
 /**
  * Several words on the line, read by `read(words)` into a value checked by `schema`.
  * For keywords like `smtp_server HOST [PORT]` or `notify_master CMD [USER [GROUP]]`.
  */
+type WordsOpts = Opts & { many?: boolean };
+type WordsRead = (ws: readonly Word[], cx: ReadCx, node: ConfNode) => unknown;
+
+export function words<S extends z.ZodType>(
+  schema: S, min: number, max: number, read: WordsRead, print: (v: NonNullable<z.output<S>>) => string[], o: WordsOpts & { many: true },
+): Keyword<z.ZodDefault<z.ZodArray<z.ZodType<NonNullable<z.output<S>>>>>>;
+export function words<S extends z.ZodType>(
+  schema: S, min: number, max: number, read: WordsRead, print: (v: NonNullable<z.output<S>>) => string[], o?: WordsOpts,
+): Keyword<S>;
 export function words<S extends z.ZodType>(
   schema: S,
   min: number,
   max: number,
-  read: (ws: readonly Word[], cx: ReadCx, node: ConfNode) => unknown,
+  read: WordsRead,
   print: (v: NonNullable<z.output<S>>) => string[],
-  o: Opts & { many?: boolean } = {},
+  o: WordsOpts = {},
 ): Keyword {
   const item = unwrapOptional(schema);
   return keyword({

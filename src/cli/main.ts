@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// The tskad executable: keepalived's command line (see program.ts). The exit
+// code is set rather than forced, so output to a pipe is never cut short.
+import { runCli } from './program.js';
+import { processIo } from './io.js';
+
+// a reader that stops early (`tskad -d | head`) is no failure of tskad's
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+});
+process.exitCode = runCli(process.argv.slice(2), processIo);

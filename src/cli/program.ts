@@ -1,0 +1,137 @@
+// The tskad command line: keepalived 2.2.7's flags (keepalived(8) "OPTIONS"),
+// split as getopt_long splits them (getopt.ts), then handed to commander in
+// canonical long form (`--name` / `--name=value`) for the values and the
+// help. Flags that print and exit (-h, -v, --signum) act where they stand in
+// argv, as in keepalived; problems before them are printed, not fatal.
+import { Command, CommanderError, Option } from 'commander';
+import { getopt } from './getopt.js';
+import { FLAGS, rejection, type Flag } from './flags.js';
+import { signalNumber } from './signum.js';
+import { versionText } from './version.js';
+import { runConfigJob } from './config-job.js';
+import { EXIT_FATAL, EXIT_OK, type Io } from './io.js';
+
+/** Subcommands of tskad's own, and what they will be. */
+const SUBCOMMANDS = {
+  genhash: 'compute the digest of a URL for HTTP_GET/SSL_GET (also -T/--genhash)',
+  status: "show a running daemon's instances and checks",
+  lab: 'build a network-namespace lab to try configurations in',
+} as const;
+
+const GENHASH = FLAGS.find((f) => f.long === 'genhash')!;
+
+/** commander's values for the flags the main job reads (names are commander's camelCase). */
+interface MainOptions {
+  useFile: string;
+  configTest?: true | string;
+  dumpConf?: true;
+  configId?: string;
+  allConfig?: true;
+}
+
+export function runCli(argv: readonly string[], io: Io): number {
+  // keepalived: after -T (first), the rest of the line is genhash's own options
+  if (argv[0] === '-T' || argv[0] === '--genhash') return fail(io, `tskad: ${rejection(GENHASH)!}`);
+  let exit = EXIT_OK;
+  const program = buildProgram(io, (code) => (exit = code));
+  const run = (args: readonly string[]): number => {
+    try {
+      program.parse(args, { from: 'user' });
+      return exit;
+    } catch (e) {
+      if (e instanceof CommanderError) return e.exitCode;
+      throw e;
+    }
+  };
+  if (argv[0] !== undefined && Object.hasOwn(SUBCOMMANDS, argv[0])) return run(argv);
+
+  const { items, operands } = getopt(argv, FLAGS);
+  const canonical: string[] = [];
+  let failed = false;
+  for (const item of items) {
+    if (item.kind === 'error') {
+      io.stderr(`tskad: ${item.message}\n`);
+      failed = true;
+      continue;
+    }
+    const { spec, value } = item;
+    if (spec.long === 'help') {
+      program.outputHelp();
+      return EXIT_OK;
+    }
+    if (spec.long === 'version') {
+      io.stderr(versionText()); // on stderr, where keepalived -v prints and scripts look
+      return EXIT_OK;
+    }
+    if (spec.long === 'signum') return signum(value!, io);
+    const rejected = rejection(spec);
+    const problem = value === undefined ? undefined : spec.check?.(value);
+    if (rejected) {
+      io.stderr(`tskad: ${rejected}\n`);
+      failed = true;
+    } else if (problem) {
+      io.stderr(`tskad: warning: ${problem}\n`);
+    } else {
+      canonical.push(value === undefined ? `--${spec.long}` : `--${spec.long}=${value}`);
+    }
+  }
+  if (operands.length > 0) {
+    io.stderr(`tskad: unexpected argument(s): ${operands.join(' ')} (the configuration file is given with -f)\n`);
+    failed = true;
+  }
+  return failed ? EXIT_FATAL : run(canonical);
+}
+
+function buildProgram(io: Io, done: (code: number) => void): Command {
+  const program = new Command('tskad')
+    .description('A drop-in replacement for keepalived 2.2.7: VRRP and LVS health checking.')
+    .helpOption(false)
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  for (const f of FLAGS) program.addOption(commanderOption(f));
+  program.addHelpText(
+    'after',
+    '\nFlags between -P and -c are for the daemon: they are checked, and kept for it, but the daemon is not\nimplemented yet, so without -t or -d tskad stops there. Flags marked (not supported) are refused.\n',
+  );
+  program.action((opts: MainOptions) => done(runMain(opts, io)));
+  for (const [name, what] of Object.entries(SUBCOMMANDS)) {
+    program
+      .command(name)
+      .description(`${what} (not supported yet)`)
+      .helpOption(false)
+      .allowUnknownOption()
+      .allowExcessArguments()
+      .action(() => done(fail(io, `tskad ${name} is not supported yet`)));
+  }
+  return program;
+}
+
+function commanderOption(f: Flag): Option {
+  const arg = f.argName === undefined ? '' : f.arg === 'optional' ? ` [${f.argName}]` : ` <${f.argName}>`;
+  const note = f.support === 'not-yet' ? ' (not supported yet)' : f.support === 'never' ? ' (not supported)' : '';
+  const option = new Option(`${f.short ? `-${f.short}, ` : ''}--${f.long}${arg}`, `${f.help}${note}`);
+  return f.default === undefined ? option : option.default(f.default);
+}
+
+function runMain(o: MainOptions, io: Io): number {
+  if (o.configTest === undefined && o.dumpConf === undefined) {
+    return fail(io, 'tskad: the daemon is not implemented yet; this version tests (-t) and dumps (-d) configurations');
+  }
+  return runConfigJob(
+    { file: o.useFile, dump: o.dumpConf === true, allConfig: o.allConfig === true, ...(o.configTest === undefined ? {} : { test: o.configTest || true }), ...(o.configId ? { configId: o.configId } : {}) },
+    io,
+  );
+}
+
+/** `--signum=NAME`, printed exactly as keepalived prints it. */
+function signum(name: string, io: Io): number {
+  const n = signalNumber(name);
+  if (n === undefined) return fail(io, `Unknown sigfunc ${name}`);
+  io.stdout(`${n}\n`);
+  return EXIT_OK;
+}
+
+function fail(io: Io, message: string): number {
+  io.stderr(`${message}\n`);
+  return EXIT_FATAL;
+}
