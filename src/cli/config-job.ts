@@ -7,7 +7,6 @@
 // model when the configuration is fatally broken).
 import { appendFileSync } from 'node:fs';
 import { formatDiagnostic } from '../config/diagnostics.js';
-import { defaultReadOptions, loadConfig } from '../config/load.js';
 import { configTest } from './config-test.js';
 import { EXIT_FATAL, type Io } from './io.js';
 
@@ -37,6 +36,6 @@ export function runConfigJob(job: ConfigJob, io: Io): number {
   }
   // a file that could not be read has no model worth printing (a model of defaults)
   const readable = !result.diagnostics.some((d) => d.code === 'TSKAD_F_CONFIG_UNREADABLE');
-  if (job.dump && readable) io.stdout(`${JSON.stringify(loadConfig(job.file, { ...defaultReadOptions(), ...id }).config, null, 2)}\n`);
+  if (job.dump && readable) io.stdout(`${JSON.stringify(result.config, null, 2)}\n`);
   return result.exitCode;
 }

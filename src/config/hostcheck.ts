@@ -132,9 +132,6 @@ function account(db: 'passwd' | 'group', name: string): Account | undefined {
 
 // ---------------------------------------------------------------- the checks
 
-/** The codes that make `-t` exit 6, as keepalived's "SECURITY VIOLATION" does. */
-export const SCRIPT_SECURITY_CODES: ReadonlySet<Code> = new Set<Code>(['TSKAD_W_SCRIPT_SECURITY_OFF']);
-
 /** The default script user (keepalived's, kept for drop-in configurations). */
 export const DEFAULT_SCRIPT_USER = 'keepalived_script';
 
@@ -163,13 +160,15 @@ const INTERFACE_FIELDS: Readonly<Record<string, string>> = {
   interfaceUpDownDelays: 'interface_up_down_delays',
 };
 const VRRP_BLOCKS: ReadonlySet<string> = new Set(Object.keys(VRRP_ROOT));
+/** where keepalived's -t treats a missing interface as fatal (exit 4) rather than an error (5) */
+const FATAL_INTERFACE_USES: ReadonlySet<string> = new Set(['linkbeat_interfaces', 'interface_up_down_delays', 'default_interface']);
 
 function checkInterfaces(config: Config, sources: SourceMap, diag: Diagnostics, env: HostEnv): void {
   // keepalived: dynamic_interfaces allows interfaces that appear later
   if (config.globalDefs.dynamicInterfaces) return;
   const missing = (name: string, path: Path, use: string) =>
     diag.report(
-      'TSKAD_F_NO_SUCH_INTERFACE',
+      FATAL_INTERFACE_USES.has(use) ? 'TSKAD_F_NO_SUCH_INTERFACE' : 'TSKAD_E_NO_SUCH_INTERFACE',
       `interface ${name} (${[use, owner(config, path)].filter(Boolean).join(' of ')}) does not exist on this host`,
       locate(sources, path),
       'see `ip link`; set dynamic_interfaces in global_defs if it is created after tskad starts',
@@ -435,9 +434,9 @@ function examine(path: string, searched: boolean, runAs: RunAs, env: HostEnv): R
 
 function reportUnusable(r: Exclude<Resolved, Found>, program: string, runner: Script['runner'], runAs: RunAs, report: Report): void {
   if (r.kind === 'missing') {
-    if (runner !== 'exec') report('TSKAD_E_SCRIPT_NOT_FOUND', `${program} is needed to run this line and is not installed; the script is disabled`, `install ${basename(program)}`);
-    else if (r.searched) report('TSKAD_E_SCRIPT_NOT_FOUND', `'${program}' is not found on PATH; the script is disabled`, 'give the full path of the program');
-    else report('TSKAD_E_SCRIPT_NOT_FOUND', `${program} does not exist; the script is disabled`);
+    if (runner !== 'exec') report('TSKAD_W_SCRIPT_NOT_FOUND', `${program} is needed to run this line and is not installed; the script is disabled`, `install ${basename(program)}`);
+    else if (r.searched) report('TSKAD_W_SCRIPT_NOT_FOUND', `'${program}' is not found on PATH; the script is disabled`, 'give the full path of the program');
+    else report('TSKAD_W_SCRIPT_NOT_FOUND', `${program} does not exist; the script is disabled`);
   } else if (r.notFile) {
     report('TSKAD_E_SCRIPT_NOT_EXECUTABLE', `${r.path} is not a regular file; the script is disabled`);
   } else {

@@ -4,10 +4,15 @@
 import { codes } from './define.js';
 
 export const HOST_CODES = codes({
+  TSKAD_E_NO_SUCH_INTERFACE: {
+    severity: 'error',
+    summary: 'an interface named in the configuration does not exist on this host',
+    help: "keepalived refuses to run an instance whose interface, a tracked interface, or the dev of an address or route does not exist (\"WARNING - interface … doesn't exist\"; `keepalived -t` exits 5), and so does tskad. Check the name with `ip link`. If the interface is created after the daemon starts (a VLAN, a bond, a tunnel), set `dynamic_interfaces` in global_defs.",
+  },
   TSKAD_F_NO_SUCH_INTERFACE: {
     severity: 'fatal',
-    summary: 'an interface named in the configuration does not exist on this host',
-    help: "keepalived refuses to start its VRRP process when an instance's interface, a tracked interface, or the dev of an address or route does not exist (\"Non-existent interface specified in configuration\"), and so does tskad. Check the name with `ip link`. If the interface is created after the daemon starts (a VLAN, a bond, a tunnel), set `dynamic_interfaces` in global_defs.",
+    summary: 'linkbeat_interfaces or interface_up_down_delays names an interface that does not exist',
+    help: 'keepalived treats these as fatal (`keepalived -t` exits 4 when nothing else is wrong), and so does tskad. Check the name with `ip link`, or set `dynamic_interfaces` in global_defs if the interface is created after the daemon starts.',
   },
   TSKAD_E_SCRIPT_SYNTAX: {
     severity: 'error',
@@ -24,8 +29,9 @@ export const HOST_CODES = codes({
     summary: 'a script command given by bare name, found on PATH',
     help: 'keepalived searches PATH for a command without a \'/\' and logs "WARNING - script resolved by path search … Please specify full path"; tskad does the same search. Give the full path to be independent of the environment the daemon is started with.',
   },
-  TSKAD_E_SCRIPT_NOT_FOUND: {
-    severity: 'error',
+  TSKAD_W_SCRIPT_NOT_FOUND: {
+    severity: 'warning',
+    testExit: 0,
     summary: 'a script program that does not exist',
     help: 'The program named by a script command (or the shell a shell-syntax command needs) cannot be found, so the script is disabled, as keepalived disables it ("Cannot find script … - disabling"). A tracked vrrp_script that is disabled no longer affects its instances. Fix the path or install the program.',
   },
@@ -46,6 +52,7 @@ export const HOST_CODES = codes({
   },
   TSKAD_W_SCRIPT_SECURITY_OFF: {
     severity: 'warning',
+    testExit: 6,
     summary: 'scripts are configured but enable_script_security is off',
     help: 'Without enable_script_security, scripts run whatever the ownership and permissions of their files, and keepalived logs "SECURITY VIOLATION - scripts are being executed but script_security not enabled"; `keepalived -t` then exits with 6, and so does `tskad -t`. Add `enable_script_security` to global_defs. It also changes the default script user to keepalived_script, so give `script_user root` (or a user per script) when the scripts need root.',
   },
