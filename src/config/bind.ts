@@ -3,12 +3,34 @@
 // its source position. Unknown keywords get a did-you-mean from the same table.
 import type { ConfNode, Loc } from './source.js';
 import type { Diagnostics } from './diagnostics.js';
-import { INVALID, reportZod, type Block, type BlockSpec, type BlockValue, type Path, type ReadCx } from './schema/dsl.js';
+import { INVALID, reportZod, type Block, type BlockSpec, type BlockValue, type Keyword, type Path, type ReadCx } from './schema/dsl.js';
 import { suggest } from './didyoumean.js';
 
 /** Model path ("vrrpInstance/0/priority") → where it was written. */
 export type SourceMap = Map<string, Loc>;
 export const pathKey = (p: Path): string => p.join('/');
+
+interface Absent {
+  readonly field: string;
+  readonly kw: Keyword;
+  readonly required: boolean;
+  readonly value: unknown;
+}
+const absentCache = new WeakMap<Block, readonly Absent[]>();
+/** Each field's value when its keyword is not written, worked out once per block. */
+function absentValues(b: Block): readonly Absent[] {
+  let list = absentCache.get(b);
+  if (!list) {
+    list = Object.entries(b.spec).map(([field, kw]) => {
+      const r = kw.schema.safeParse(undefined);
+      return r.success ? { field, kw, required: false, value: r.data } : { field, kw, required: true, value: undefined };
+    });
+    absentCache.set(b, list);
+  }
+  return list;
+}
+/** A fresh copy of a default, so no two model objects share one. */
+const fresh = (v: unknown): unknown => (Array.isArray(v) && v.length === 0 ? [] : typeof v === 'object' && v !== null ? structuredClone(v) : v);
 
 export interface BindResult<B extends BlockSpec> {
   value: BlockValue<B>;
@@ -61,7 +83,7 @@ export function bindConfig<B extends BlockSpec>(
       seen.set(field, seen.get(field) ?? node.keyword.loc);
       const v = kw.read(node, mkCx(p));
       if (v === INVALID) continue;
-      const r = kw.item.safeParse(v);
+      const r = kw.checked ? { success: true as const, data: v } : kw.item.safeParse(v);
       if (!r.success) {
         reportZod(diag, r.error, node.args[0]?.loc ?? node.keyword.loc, name);
         continue;
@@ -78,21 +100,17 @@ export function bindConfig<B extends BlockSpec>(
         raw[field] = Array.isArray(r.data) && Array.isArray(raw[field]) ? [...(raw[field] as unknown[]), ...r.data] : r.data;
       }
     }
-    const r = b.schema.safeParse(raw);
-    if (!r.success) {
-      for (const issue of r.error.issues) {
-        const field = String(issue.path[0] ?? '');
-        const kw = b.spec[field];
-        if (issue.code === 'invalid_type' && raw[field] === undefined && kw) {
-          // a line that was there but invalid has been reported already
-          if (!seen.has(field)) diag.report('TSKAD_E_MISSING_KEYWORD', `missing ${kw.names[0]}`, headLoc);
-        } else {
-          diag.report('TSKAD_E_BAD_VALUE', `${kw?.names[0] ?? field}: ${issue.message}`, headLoc);
-        }
-      }
-      return undefined;
+    // every value was validated as it was read: only absent fields remain, taking their defaults
+    let complete = true;
+    for (const a of absentValues(b)) {
+      if (a.field in raw) continue;
+      if (a.required) {
+        // a line that was there but invalid has been reported already
+        if (!seen.has(a.field)) diag.report('TSKAD_E_MISSING_KEYWORD', `missing ${a.kw.names[0]}`, headLoc);
+        complete = false;
+      } else if (a.value !== undefined) raw[a.field] = fresh(a.value);
     }
-    return r.data as Record<string, unknown>;
+    return complete ? raw : undefined;
   }
 
   function unknownKeyword(b: Block, node: ConfNode): void {

@@ -45,6 +45,8 @@ export interface Keyword<S extends z.ZodType = z.ZodType> {
   readonly schema: S;
   /** the schema one line's value must pass (for `many`, one element) */
   readonly item: z.ZodType;
+  /** the reader returns values it has validated itself: the binder does not check them again */
+  readonly checked: boolean;
   readonly read: (node: ConfNode, cx: ReadCx) => unknown;
   /** one line's value back to config lines (for `many`, called per element) */
   readonly print: (value: any, name: string) => Printed[];
@@ -111,6 +113,7 @@ export function keyword<S extends z.ZodType>(
     item?: z.ZodType;
     shape?: Keyword['shape'];
     many?: boolean;
+    checked?: boolean;
     read: Keyword['read'];
     print: Keyword['print'];
     block?: Block;
@@ -125,6 +128,7 @@ export function keyword<S extends z.ZodType>(
     many: parts.many ?? false,
     schema: parts.schema,
     item: parts.item ?? parts.schema,
+    checked: parts.checked ?? false,
     read: parts.read,
     print: parts.print,
     doc: parts.doc ?? '',
@@ -295,6 +299,7 @@ export function lines<S extends z.ZodType>(
     ...o,
     shape: 'block',
     schema: z.array(element).default([]),
+    checked: true,
     read: (node, cx) => {
       const out: unknown[] = [];
       for (const child of node.children ?? []) {
@@ -324,6 +329,7 @@ export function wordBlock(o: Opts & { element?: z.ZodType<string> } = {}): Keywo
     ...o,
     shape: 'block',
     schema: z.array(z.string()).default([]),
+    checked: true,
     read: (node, cx) => {
       const out: string[] = [];
       for (const child of node.children ?? []) {
@@ -392,6 +398,7 @@ export function sub<B extends BlockSpec, H extends z.ZodRawShape = {}>(inner: Bl
     many: o.many,
     schema,
     item: itemSchema,
+    checked: true,
     block: inner as unknown as Block,
     read: (node, cx) => {
       let head: unknown = {};
@@ -444,6 +451,7 @@ export function tagged<const M extends Record<string, Keyword>>(members: M, o: {
     doc: o.doc,
     shape: 'either',
     many: true,
+    checked: true,
     members,
     schema: z.array(item).default([]) as unknown as z.ZodDefault<z.ZodArray<z.ZodType<Item>>>,
     item,
@@ -451,7 +459,14 @@ export function tagged<const M extends Record<string, Keyword>>(members: M, o: {
       const kw = byName.get(node.keyword.text)!;
       const v = kw.read(node, cx);
       const type = Object.keys(members).find((n) => members[n] === kw)!;
-      return v === INVALID ? INVALID : { type, ...(v as object) };
+      if (v === INVALID) return INVALID;
+      if (kw.checked) return { type, ...(v as object) };
+      const r = kw.item.safeParse(v);
+      if (!r.success) {
+        reportZod(cx, r.error, node.args[0]?.loc ?? node.keyword.loc, node.keyword.text);
+        return INVALID;
+      }
+      return { type, ...(r.data as object) };
     },
     print: (v: { type: string }) => {
       const kw = members[v.type]!;
