@@ -299,9 +299,9 @@ const members = {
   BFD_CHECK: sub(bfd, { doc: 'up while a BFD session is up' }),
 };
 
-type MemberValue<K> = K extends Keyword<infer S> ? NonNullable<z.output<S>> : never;
+export const checkers = tagged(members);
 /** One checker of a real server, discriminated by `type` (the keyword that made it). */
-export type Checker = { [T in keyof typeof members]: { type: T } & MemberValue<(typeof members)[T]> }[keyof typeof members];
+export type Checker = z.output<typeof checkers.schema>[number];
 export type CheckerType = Checker['type'];
 export type HttpChecker = Extract<Checker, { type: 'HTTP_GET' | 'SSL_GET' }>;
 export type MiscChecker = Extract<Checker, { type: 'MISC_CHECK' }>;
@@ -310,5 +310,3 @@ export type Url = HttpChecker['url'][number];
 /** The checkers with connection keywords (connect_ip, connect_timeout…). */
 export const CONNECTING_CHECKERS: readonly CheckerType[] = ['HTTP_GET', 'SSL_GET', 'TCP_CHECK', 'SMTP_CHECK', 'DNS_CHECK', 'UDP_CHECK', 'PING_CHECK'];
 
-// `tagged` types its elements from the members' untyped `item`; the element type is restated here
-export const checkers = tagged(members) as unknown as Keyword<z.ZodDefault<z.ZodArray<z.ZodType<Checker>>>>;

@@ -434,7 +434,7 @@ export function sub<B extends BlockSpec, H extends z.ZodRawShape = {}>(inner: Bl
  * The elements' schemas must carry a literal `type` field.
  */
 export function tagged<const M extends Record<string, Keyword>>(members: M, o: { doc?: string } = {}) {
-  type Item = { [K in keyof M]: z.output<M[K]['item']> }[keyof M];
+  type Item = { [K in keyof M]: { type: K } & NonNullable<z.output<M[K]['schema']>> }[keyof M];
   const byName = new Map<string, Keyword>();
   for (const [name, kw] of Object.entries(members)) {
     byName.set(name, kw);
