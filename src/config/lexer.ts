@@ -1,81 +1,89 @@
-// Splits one logical configuration line into words, as keepalived's parser
-// does (lib/parser.c): `#` and `!` start a comment anywhere outside quotes,
-// quotes group words and are removed, `{` and `}` stand as words of their own.
-import type { Loc, Word } from './source.js';
+// Cuts one line into words, by the rules keepalived.conf(5) gives under
+// "Quoted strings" (lib/parser.c alloc_strvec_quoted_escaped): blanks separate
+// words; "..." and '...' group text, blanks included, and may sit inside a
+// word (`abc" d "e` is one word); a backslash escapes like C (\n \t \xHH \nnn
+// \cC; any other character stands for itself). An unquoted '{' or '}' is a
+// word of its own. Comments are gone by now (the reader strips them).
+// keepalived 2.2.7 applies these rules to script commands and regexes, and
+// splits other lines more simply (only a leading '"' quotes, no escapes);
+// the two agree on every line that does not lean on those differences.
+import type { Diagnostics } from './diagnostics.js';
+import type { Word } from './source.js';
+import { locator, type SourceLine } from './syntax/source-text.js';
 
-export interface SourceLine {
-  readonly text: string;
-  readonly file: string;
-  readonly line: number;
-  /** column of text[0] in the original line (1-based) */
-  readonly col: number;
-}
+export type { SourceLine };
 
-const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v', e: '\x1b' };
+const BLANK = ' \t\f\n\r\v';
+const ESCAPES: Record<string, string> = { a: '\x07', b: '\b', E: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
 
-export function lexLine(src: SourceLine): Word[] {
+/** The words of `src`; an unterminated quote is reported (when `diag` is given) and runs to the end of the line. */
+export function lexLine(src: SourceLine, diag?: Diagnostics): Word[] {
   const { text } = src;
+  const locAt = locator(src);
   const words: Word[] = [];
   let i = 0;
-  const loc = (at: number): Loc => ({ file: src.file, line: src.line, col: src.col + at });
   while (i < text.length) {
     const c = text[i]!;
-    if (c === ' ' || c === '\t' || c === '\r' || c === '\n' || c === '\f' || c === '\v') {
+    if (BLANK.includes(c)) {
       i++;
       continue;
     }
-    if (c === '#' || c === '!') break;
     if (c === '{' || c === '}') {
-      words.push({ text: c, loc: loc(i), quoted: false });
+      words.push({ text: c, loc: locAt(i), quoted: false });
       i++;
       continue;
     }
     const start = i;
     let out = '';
     let quoted = false;
+    let quote: { ch: string; at: number } | undefined;
     while (i < text.length) {
       const ch = text[i]!;
-      if (ch === '"' || ch === "'") {
-        quoted = true;
-        const close = ch;
-        i++;
-        while (i < text.length && text[i] !== close) {
-          if (text[i] === '\\' && i + 1 < text.length) {
-            const [s, n] = unescape(text, i + 1);
-            out += s;
-            i = n;
-          } else out += text[i++];
-        }
-        i++; // the closing quote (an unterminated quote runs to the end of the line)
-        continue;
-      }
       if (ch === '\\' && i + 1 < text.length) {
-        // outside quotes a backslash only protects the next character (`\#`, `\!`, `\{`)
-        out += text[i + 1];
-        i += 2;
-        continue;
+        // an escaped character is quoted: `\{` is no brace
+        const [s, next] = unescape(text, i + 1);
+        out += s;
+        quoted = true;
+        i = next;
+      } else if (quote) {
+        if (ch === quote.ch) quote = undefined;
+        else out += ch;
+        i++;
+      } else if (ch === '"' || ch === "'") {
+        quote = { ch, at: i };
+        quoted = true;
+        i++;
+      } else if (BLANK.includes(ch) || ch === '{' || ch === '}') {
+        break;
+      } else {
+        out += ch;
+        i++;
       }
-      if (/\s/.test(ch) || ch === '{' || ch === '}' || ch === '#' || ch === '!') break;
-      out += ch;
-      i++;
     }
-    words.push({ text: out, loc: loc(start), quoted });
+    if (quote) diag?.report('TSKAD_E_UNTERMINATED_QUOTE', `the ${quote.ch} opened here is never closed; the word runs to the end of the line`, locAt(quote.at));
+    words.push({ text: out, loc: locAt(start), quoted });
   }
   return words;
 }
 
-/** C-style escapes inside quotes: \n \t \xHH \nnn (octal) \cC, else the character itself. */
+/** The escape whose letter is at text[i] (just after the '\'): its value and where the text goes on. */
 function unescape(text: string, i: number): [string, number] {
   const c = text[i]!;
-  if (c in ESCAPES) return [ESCAPES[c]!, i + 1];
-  if (c === 'x') {
-    const m = /^[0-9a-fA-F]{1,2}/.exec(text.slice(i + 1));
-    if (m) return [String.fromCharCode(parseInt(m[0], 16)), i + 1 + m[0].length];
-  }
-  if (/[0-7]/.test(c)) {
-    const m = /^[0-7]{1,3}/.exec(text.slice(i))!;
-    return [String.fromCharCode(parseInt(m[0], 8) & 0xff), i + m[0].length];
+  if (c === 'x' && isHex(text[i + 1])) {
+    // any number of hex digits, kept to a byte as keepalived's char keeps it
+    let j = i + 1;
+    let v = 0;
+    while (isHex(text[j])) v = ((v << 4) | parseInt(text[j++]!, 16)) & 0xff;
+    return [String.fromCharCode(v), j];
   }
   if (c === 'c' && i + 1 < text.length) return [String.fromCharCode(text.charCodeAt(i + 1) & 0x1f), i + 2];
-  return [c, i + 1];
+  if (c >= '0' && c <= '7') {
+    let j = i;
+    let v = 0;
+    while (j < i + 3 && text[j]! >= '0' && text[j]! <= '7') v = (v << 3) + Number(text[j++]);
+    return [String.fromCharCode(v & 0xff), j];
+  }
+  return [ESCAPES[c] ?? c, i + 1];
 }
+
+const isHex = (c: string | undefined): boolean => c !== undefined && /[0-9a-fA-F]/.test(c);
