@@ -53,10 +53,10 @@ export function bindConfig<B extends BlockSpec>(
     path,
     report: (code, message, loc, hint) => diag.report(code, message, loc, hint),
     at: (p, loc) => sources.set(pathKey(p), loc),
-    bindBlock: (b, node, p) => bindBlock(b, node.children ?? [], p, node.keyword.loc),
+    bindBlock: (b, node, p) => bindBlock(b, node.children ?? [], p, node),
   });
 
-  function bindBlock(b: Block, children: readonly ConfNode[], path: Path, headLoc: Loc | undefined): Record<string, unknown> | undefined {
+  function bindBlock(b: Block, children: readonly ConfNode[], path: Path, owner: ConfNode | undefined): Record<string, unknown> | undefined {
     const raw: Record<string, unknown> = {};
     const seen = new Map<string, Loc>();
     for (const node of children) {
@@ -80,7 +80,12 @@ export function bindConfig<B extends BlockSpec>(
       }
       const index = kw.many ? ((raw[field] as unknown[] | undefined)?.length ?? 0) : undefined;
       const p = index === undefined ? [...path, field] : [...path, field, index];
-      seen.set(field, seen.get(field) ?? node.keyword.loc);
+      const first = seen.get(field);
+      if (kw.firstWins && first && field in raw) {
+        diag.report('TSKAD_E_REPEATED_KEYWORD', `${name} given again (first at line ${first.line}); the first value stays`, node.keyword.loc);
+        continue;
+      }
+      seen.set(field, first ?? node.keyword.loc);
       const v = kw.read(node, mkCx(p));
       if (v === INVALID) continue;
       const r = kw.checked ? { success: true as const, data: v } : kw.item.safeParse(v);
@@ -106,7 +111,11 @@ export function bindConfig<B extends BlockSpec>(
       if (a.field in raw) continue;
       if (a.required) {
         // a line that was there but invalid has been reported already
-        if (!seen.has(a.field)) diag.report('TSKAD_E_MISSING_KEYWORD', `missing ${a.kw.names[0]}`, headLoc);
+        // reported where the block ends, as keepalived does once it has read the whole block
+        if (!seen.has(a.field) && owner) {
+          const head = [owner.keyword.text, ...owner.args.map((w) => w.text)].join(' ');
+          diag.report('TSKAD_E_MISSING_KEYWORD', `${head} (line ${owner.keyword.loc.line}) has no ${a.kw.names[0]}`, owner.close ?? owner.keyword.loc);
+        }
         complete = false;
       } else if (a.value !== undefined) raw[a.field] = fresh(a.value);
     }

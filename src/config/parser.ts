@@ -105,12 +105,12 @@ function buildTree(tokens: readonly Token[], hints: ParseHints, budget: number):
   let mismatch: { node: ConfNode; indent: number } | undefined;
 
   const sink = (): ConfNode[] => stack[stack.length - 1]?.children ?? top;
-  const close = (f: Frame): ConfNode | undefined => {
+  const close = (f: Frame, at?: Loc): ConfNode | undefined => {
     if (f.synthetic) {
       sink().push(...f.children);
       return undefined;
     }
-    const node: ConfNode = { keyword: f.keyword, args: f.args, children: f.children, open: f.open };
+    const node: ConfNode = { keyword: f.keyword, args: f.args, children: f.children, open: f.open, ...(at ? { close: at } : {}) };
     indents.set(node, f.indent);
     sink().push(node);
     return node;
@@ -156,7 +156,7 @@ function buildTree(tokens: readonly Token[], hints: ParseHints, budget: number):
         if (owner >= 0 && stack.length - 1 - owner <= left) closeEarly(stack.length - 1 - owner, t.at.loc);
       }
       const f = stack.pop()!;
-      const node = close(f);
+      const node = close(f, t.at.loc);
       if (node && t.indent !== undefined && f.indent !== undefined && t.indent !== f.indent) mismatch = { node, indent: t.indent };
     }
   }

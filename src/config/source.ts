@@ -13,7 +13,7 @@ export interface Loc {
 export interface Word {
   readonly text: string;
   readonly loc: Loc;
-  /** true when any part of the word was quoted: a quoted "{" is not a brace */
+  /** true when any part of the word was quoted or escaped: a quoted "{" (or `\\{`) is not a brace */
   readonly quoted: boolean;
 }
 
@@ -28,6 +28,8 @@ export interface ConfNode {
   readonly children?: readonly ConfNode[];
   /** where the block's `{` stands */
   readonly open?: Loc;
+  /** where its `}` stands (absent when it was never closed) */
+  readonly close?: Loc;
 }
 
 export const formatLoc = (loc: Loc): string => `${loc.file}:${loc.line}:${loc.col}`;

@@ -37,6 +37,11 @@ export const SCHEMA_CODES = codes({
     summary: 'a deprecated spelling of a keyword',
     help: 'keepalived 2.2 still accepts it, and so does tskad; the message names the current keyword.',
   },
+  TSKAD_E_REPEATED_KEYWORD: {
+    severity: 'error',
+    summary: 'a keyword that may be given only once, given again; the first value stays',
+    help: 'For some keywords (a notify script, a FIFO, a namespace…) keepalived keeps the first value and reports the repeat as an error, and so does tskad. Remove one of the lines.',
+  },
   TSKAD_W_DUPLICATE_KEYWORD: {
     severity: 'warning',
     summary: 'a keyword given twice in one block; the last one wins',

@@ -37,6 +37,8 @@ export interface Keyword<S extends z.ZodType = z.ZodType> {
   readonly aliases: readonly string[];
   /** accepted silently (keepalived does not warn either) */
   readonly synonyms: readonly string[];
+  /** a repeat is an error and the first value stays (keepalived's rule for some keywords) */
+  readonly firstWins: boolean;
   /** how the line is shaped: plain words, or a `{ }` block */
   readonly shape: 'line' | 'block' | 'either';
   /** repeated lines append to a list instead of replacing */
@@ -88,9 +90,10 @@ export function block<B extends BlockSpec>(spec: B): Block<B> {
 
 // a leading @ $ ~ would read back as a conditional line, a definition or a repetition
 const needsQuote = /[\s"'#!{}\\]|^[@$~]|^$/;
+// `"` is written as \x22: keepalived's (and tskad's) brace scan does not take \" as escaped
 export const quote = (s: string): string =>
   needsQuote.test(s)
-    ? `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')}"`
+    ? `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\x22').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')}"`
     : s;
 
 const fmtNumber = (n: number): string => String(n);
@@ -102,6 +105,8 @@ interface Opts {
   aliases?: string[];
   synonyms?: string[];
   doc?: string;
+  /** keepalived keeps the first value and reports a repeat as an error (instead of the last one winning) */
+  firstWins?: boolean;
 }
 
 const names = (o: Opts): string[] => (o.name === undefined ? [] : Array.isArray(o.name) ? o.name : [o.name]);
@@ -124,6 +129,7 @@ export function keyword<S extends z.ZodType>(
     names: names(parts),
     aliases: parts.aliases ?? [],
     synonyms: parts.synonyms ?? [],
+    firstWins: parts.firstWins ?? false,
     shape: parts.shape ?? 'line',
     many: parts.many ?? false,
     schema: parts.schema,

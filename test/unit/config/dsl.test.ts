@@ -58,8 +58,9 @@ test('a value out of range is reported at its argument and the default kept', ()
   assert.match(diag.items[0]!.message, /priority: must be at most 255/);
 });
 
-test('a missing required keyword is reported at the block, once', () => {
-  assert.deepEqual(bind('vrrp_instance VI_1 {\n}').diag.items.map((d) => [d.code, d.loc?.line]), [['TSKAD_E_MISSING_KEYWORD', 1]]);
+test('a missing required keyword is reported once, where the block closes (as keepalived does)', () => {
+  const { diag } = bind('vrrp_instance VI_1 {\n priority 5\n}');
+  assert.deepEqual(diag.items.map((d) => [d.code, d.loc?.line, d.message]), [['TSKAD_E_MISSING_KEYWORD', 3, 'vrrp_instance VI_1 (line 1) has no virtual_router_id']]);
   // an invalid line counts as given: only its own error is reported
   assert.deepEqual(bind('vrrp_instance VI_1 {\n virtual_router_id x\n}').diag.items.map((d) => d.code), ['TSKAD_E_BAD_VALUE']);
 });
@@ -119,6 +120,6 @@ test('printBlock writes back what was read, leaving defaults out', () => {
     },
   ]);
   assert.equal(quote('VI 1'), '"VI 1"');
-  assert.equal(quote('a"b'), '"a\\"b"');
+  assert.equal(quote('a"b'), '"a\\x22b"');
   assert.equal(quote('plain'), 'plain');
 });

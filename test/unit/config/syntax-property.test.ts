@@ -87,11 +87,10 @@ test('each word of plain text points at its first character (or the quote or bac
   );
 });
 
-// The printer quotes a value with dsl's quote(); reading it back must give the value. A '"'
-// inside is left out: keepalived's brace scan does not see '\"' as escaped, so a printed
-// '"a\"{"' would be cut at its brace (reported to the printer's owner).
+// The printer quotes a value with dsl's quote(); reading it back must give the value,
+// whatever it holds ('$' aside: a definition reference is expanded, as it should be).
 test("a value the printer quotes reads back as itself", () => {
-  const value = fc.string({ unit: 'binary', maxLength: 40 }).filter((s) => !/["$]/.test(s));
+  const value = fc.string({ unit: 'binary', maxLength: 40 }).filter((s) => !s.includes('$'));
   fc.assert(
     fc.property(value, (s) => {
       const diag = new Diagnostics();
