@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import type { Word } from '../source.js';
 import {
+  firstWins,
   INVALID, block, flag, int, one, oneOf, required, str, sub, tagged, toInteger, toNumber, words,
   type Keyword, type ReadCx,
 } from './dsl.js';
@@ -140,9 +141,11 @@ const stackSize = z.object({ start: z.number().int().min(0), max: z.number().int
 
 export const url = block({
   path: required(str(undefined, { doc: 'the path to GET, e.g. /health' })),
-  digest: one(z.string().regex(/^[0-9a-fA-F]{32}$/, { message: 'expected 32 hex digits (an MD5 sum, as genhash prints it)' }).optional(), (t) => t, {
-    doc: 'MD5 the body must have, as `genhash` prints it',
-  }),
+  digest: firstWins(
+    one(z.string().regex(/^[0-9a-fA-F]{32}$/, { message: 'expected 32 hex digits (an MD5 sum, as genhash prints it)' }).optional(), (t) => t, {
+      doc: 'MD5 the body must have, as `genhash` prints it',
+    }),
+  ),
   statusCode: words(
     z.array(statusRange).default([{ from: 200, to: 299 }]),
     1,
@@ -211,7 +214,7 @@ const dns = block({
   ...schedule,
   // not `type`: that field is the checker's tag
   queryType: oneOf(DNS_TYPES, 'SOA', { ci: true, name: 'type', doc: 'the query type; the check passes on any NOERROR reply' }),
-  name: one(dnsName.default('.'), (t) => t, { doc: 'the name to query' }),
+  name: firstWins(one(dnsName.default('.'), (t) => t, { doc: 'the name to query' })),
 });
 
 /** `misc_path` takes the rest of the line: a quoted command, or the program and its arguments. */

@@ -506,6 +506,9 @@ export function blocksUnder(b: Block, name = 'the top level'): Array<{ name: str
   return out;
 }
 
+/** keepalived keeps the first of these and reports a repeat as an error. */
+export const firstWins = <S extends z.ZodType>(kw: Keyword<S>): Keyword<S> => ({ ...kw, firstWins: true });
+
 /** The value a field has when its keyword is absent. */
 export const defaultOf = (kw: Keyword): unknown => {
   const r = kw.schema.safeParse(undefined);

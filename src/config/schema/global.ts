@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { isIP } from 'node:net';
 import type { ConfNode, Word } from '../source.js';
 import {
+  firstWins,
   INVALID, argWords, block, flag, int, keyword, one, str, sub, toNumber, unwrapOptional, wordBlock, words,
   type Keyword, type ReadCx,
 } from './dsl.js';
@@ -489,7 +490,7 @@ export const globalDefs = block({
   }),
 
   // files, reload control
-  tmpConfigDirectory: str(undefined, { doc: 'Directory for the copy of the configuration the children read (default: a memfd).' }),
+  tmpConfigDirectory: firstWins(str(undefined, { doc: 'Directory for the copy of the configuration the children read (default: a memfd).' })),
   configSaveDir: str(undefined, { doc: 'Save the configuration and state before and after each reload here (debugging).' }),
   dataUseInstance: flag({ doc: 'Put the instance and namespace names into the names of the .data dump files.' }),
   randomSeed: int(0, UINT_MAX, undefined, { doc: 'Seed of ${_RANDOM}, for repeatable configurations (default: from the time).' }),
@@ -527,7 +528,7 @@ export const globalDefs = block({
   vrrpNotifyPriorityChanges: flag({ doc: 'Write priority changes to the notify FIFOs.' }),
   vrrpStartupDelay: timer(0.001, UINT_MAX / 1e6, 0, { doc: 'Seconds to wait before starting VRRP, e.g. for bonds to settle.' }),
   logUnknownVrids: present({ doc: 'Log adverts for VRIDs not configured on the interface they arrive on.' }),
-  vmacPrefix: str('vrrp', { doc: 'Prefix of VMAC interface names: vrrp.<vrid>.' }),
+  vmacPrefix: firstWins(str('vrrp', { doc: 'Prefix of VMAC interface names: vrrp.<vrid>.' })),
   vmacAddrPrefix: str(undefined, { doc: 'Prefix of VMACs made for VIPs on other interfaces. Default: vmac_prefix.' }),
   dynamicInterfaces: keyword({
     doc: 'Allow interfaces that do not exist yet or are deleted and re-created; allow_if_changes also lets their type or parent change.',
@@ -547,7 +548,7 @@ export const globalDefs = block({
   vrrpRxBufsMultiplier: onlyOne(int(1, UINT_MAX, 3, { doc: 'Multiplier of vrrp_rx_bufs_policy MTU or ADVERT.' })),
 
   // firewall for no_accept and VMACs
-  nftables: optWord('keepalived', { doc: 'Manage the firewall with nftables, in this table (default keepalived), which must not exist already.' }),
+  nftables: firstWins(optWord('keepalived', { doc: 'Manage the firewall with nftables, in this table (default keepalived), which must not exist already.' })),
   nftablesPriority: int(-2147483648, INT_MAX, -1, { doc: 'Hook priority of the base chains.' }),
   nftablesCounters: present({ doc: 'Add counters to the rules.' }),
   nftablesIfindex: present({ doc: 'Key IPv6 link-local sets by interface index rather than name.' }),
@@ -578,9 +579,9 @@ export const globalDefs = block({
   ),
 
   // LVS / IPVS
-  lvsSyncDaemon: typedWords(syncDaemonSchema.optional(), 1, Infinity, readSyncDaemon, printSyncDaemon, {
+  lvsSyncDaemon: firstWins(typedWords(syncDaemonSchema.optional(), 1, Infinity, readSyncDaemon, printSyncDaemon, {
     doc: 'Run the IPVS connection-sync daemon on IF: following the VRRP instance given (master/backup), else both. id defaults to its VRID (0 without one); port 8848, group 224.0.0.81.',
-  }),
+  })),
   lvsTimeouts: typedWords(lvsTimeoutsSchema.optional(), 2, Infinity, readLvsTimeouts, (v) => LVS_TIMEOUT_NAMES.flatMap((n) => (v[n] === undefined ? [] : [n, String(v[n])])), {
     doc: 'IPVS connection timeouts in seconds (tcp, tcpfin, udp); those not given are left as they are.',
   }),
@@ -611,20 +612,20 @@ export const globalDefs = block({
     { doc: "Default user (and group) of scripts. Default: keepalived_script if that user exists, else keepalived's own." },
   ),
   enableScriptSecurity: present({ doc: 'Refuse to run scripts as root from paths non-root users can write.' }),
-  startupScript: script({ doc: 'Run once before the children start.' }),
+  startupScript: firstWins(script({ doc: 'Run once before the children start.' })),
   startupScriptTimeout: int(1, 1000, 10, { doc: 'Seconds before startup_script is killed.' }),
-  shutdownScript: script({ doc: 'Run once after the children have exited.' }),
+  shutdownScript: firstWins(script({ doc: 'Run once after the children have exited.' })),
   shutdownScriptTimeout: int(1, 1000, 10, { doc: 'Seconds before shutdown_script is killed.' }),
-  notifyFifo: notifyFifo({ doc: 'FIFO receiving VRRP and checker events.' }),
-  notifyFifoScript: script({ doc: 'Command reading notify_fifo; the FIFO name is appended as its last argument.' }),
-  vrrpNotifyFifo: notifyFifo({ doc: 'FIFO receiving VRRP events.' }),
-  vrrpNotifyFifoScript: script({ doc: 'Command reading vrrp_notify_fifo; the FIFO name is appended.' }),
-  lvsNotifyFifo: notifyFifo({ doc: 'FIFO receiving checker events.' }),
-  lvsNotifyFifoScript: script({ doc: 'Command reading lvs_notify_fifo; the FIFO name is appended.' }),
+  notifyFifo: firstWins(notifyFifo({ doc: 'FIFO receiving VRRP and checker events.' })),
+  notifyFifoScript: firstWins(script({ doc: 'Command reading notify_fifo; the FIFO name is appended as its last argument.' })),
+  vrrpNotifyFifo: firstWins(notifyFifo({ doc: 'FIFO receiving VRRP events.' })),
+  vrrpNotifyFifoScript: firstWins(script({ doc: 'Command reading vrrp_notify_fifo; the FIFO name is appended.' })),
+  lvsNotifyFifo: firstWins(notifyFifo({ doc: 'FIFO receiving checker events.' })),
+  lvsNotifyFifoScript: firstWins(script({ doc: 'Command reading lvs_notify_fifo; the FIFO name is appended.' })),
   fifoWriteVrrpStatesOnReload: present({ doc: 'Write every VRRP state to the FIFOs again after a reload.' }),
 
   // SNMP and D-Bus
-  snmpSocket: onlyOne(str(undefined, { doc: 'AgentX socket of the SNMP master agent (net-snmp default unix:/var/agentx/master).' })),
+  snmpSocket: firstWins(onlyOne(str(undefined, { doc: 'AgentX socket of the SNMP master agent (net-snmp default unix:/var/agentx/master).' }))),
   enableTraps: present({ doc: 'Send SNMP traps.' }),
   enableSnmpVrrp: present({ aliases: ['enable_snmp_keepalived'], doc: 'Serve the VRRP part of KEEPALIVED-MIB.' }),
   enableSnmpChecker: present({ doc: 'Serve the checker part of KEEPALIVED-MIB.' }),
@@ -657,9 +658,9 @@ export type GlobalDefs = z.output<typeof globalDefs.schema>;
 /** Root-level keywords this module owns: those outside any block (printed first, as keepalived.conf(5) lists them), and global_defs. */
 export const GLOBAL_ROOT = {
   netNamespace: str(undefined, { doc: 'Run in this network namespace (from ip netns); implies use_pid_dir. Cannot change on reload.' }),
-  netNamespaceIpvs: optWord('', { doc: "Program IPVS in this network namespace; alone, in the default namespace. Default: keepalived's own." }),
+  netNamespaceIpvs: firstWins(optWord('', { doc: "Program IPVS in this network namespace; alone, in the default namespace. Default: keepalived's own." })),
   namespaceWithIpsets: present({ doc: 'Allow ipsets inside a namespace on kernels before 3.13.' }),
-  instance: str(undefined, { doc: 'Put this name into the pid-file names, to run several keepalived in one namespace; implies use_pid_dir. Cannot change on reload.' }),
+  instance: firstWins(str(undefined, { doc: 'Put this name into the pid-file names, to run several keepalived in one namespace; implies use_pid_dir. Cannot change on reload.' })),
   usePidDir: present({ doc: 'Keep the pid files in /run/keepalived/.' }),
   linkbeatUsePolling: present({ doc: 'Poll link state (MII, ethtool, ioctl) instead of relying on netlink.' }),
   childWaitTime: int(0, UINT_MAX, 5, { doc: 'Seconds the parent waits for the children to exit at shutdown.' }),

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { isIP } from 'node:net';
 import type { Word } from '../source.js';
 import type { Code } from '../codes/index.js';
-import { INVALID, argWords, block, int, keyword, lines, one, oneOf, str, sub, toInteger, words, type Keyword, type ReadCx } from './dsl.js';
+import { INVALID, argWords, block, firstWins, int, keyword, lines, one, oneOf, str, sub, toInteger, words, type Keyword, type ReadCx } from './dsl.js';
 import { ipAddress, port, printScript, readScript, scriptSchema } from './common.js';
 import {
   CONNECT_TIMEOUT, DELAY_LOOP, RETRY_DELAY, UINT_MAX, bareFlag, checkers, optionalBool, timer, timing,
@@ -263,8 +263,8 @@ export const realServer = block({
   uthreshold: int(0, UINT_MAX, undefined, { doc: 'IPVS upper connection threshold' }),
   lthreshold: int(0, UINT_MAX, undefined, { doc: 'IPVS lower connection threshold' }),
   inhibitOnFailure: optionalBool('on failure set the weight to 0 rather than remove the server (default: the virtual server\'s)'),
-  notifyUp: script('run when the server comes up'),
-  notifyDown: script('run when the server goes down'),
+  notifyUp: firstWins(script('run when the server comes up')),
+  notifyDown: firstWins(script('run when the server goes down')),
   alpha: optionalBool('start down, until the checkers first succeed (default: the virtual server\'s)'),
   ...timing(1, 'virtual server'),
   connectTimeout: timer(...CONNECT_TIMEOUT, undefined, 'seconds to connect, for its checkers (default: the virtual server\'s)'),
@@ -343,8 +343,8 @@ export const virtualServer = block({
   omega: bareFlag('at shutdown, run notify_down and quorum_down and send mail'),
   quorum: int(1, UINT_MAX, 1, { doc: 'the total weight of live real servers the service needs to be up' }),
   hysteresis: int(0, UINT_MAX, 0, { doc: 'quorum is gained at quorum + hysteresis and lost below quorum − hysteresis' }),
-  quorumUp: script('run when quorum is gained'),
-  quorumDown: script('run when quorum is lost'),
+  quorumUp: firstWins(script('run when quorum is gained')),
+  quorumDown: firstWins(script('run when quorum is lost')),
   weight: int(1, IPVS_WEIGHT_MAX, 1, { doc: 'the default weight of the real servers' }),
   sorryServer: words(endpoint.optional(), 1, 2, readEndpoint, printEndpoint, { doc: 'the server that takes all traffic while quorum is lost' }),
   sorryServerInhibit: bareFlag('keep the sorry server in IPVS at weight 0 while it is not needed'),

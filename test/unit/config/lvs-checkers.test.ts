@@ -123,7 +123,7 @@ test('MISC_CHECK: misc_path takes the rest of the line; misc_timeout, misc_dynam
   });
   // shell syntax, which keepalived would exec literally, runs through sh
   assert.equal((only('MISC_CHECK {\n misc_path "test -f /run/up && exit 0"\n}') as { miscPath: { runner: string } }).miscPath.runner, 'sh');
-  assert.deepEqual(checkers('MISC_CHECK {\n misc_timeout 5\n}').codes, ['6 TSKAD_E_MISSING_KEYWORD']);
+  assert.deepEqual(checkers('MISC_CHECK {\n misc_timeout 5\n}').codes, ['8 TSKAD_E_MISSING_KEYWORD']);
   assert.deepEqual(checkers('MISC_CHECK {\n misc_path /bin/true\n connect_timeout 3\n}').codes, ['8 TSKAD_E_UNKNOWN_KEYWORD']);
 });
 
