@@ -20,6 +20,7 @@ export const GLOBAL_CODES = codes({
   },
   TSKAD_W_MALFORMED_EMAIL: {
     severity: 'warning',
+    testExit: 0,
     summary: 'an email address that does not look like local@domain',
     help: 'keepalived puts the address into the SMTP dialogue as written (MAIL FROM:<...>, RCPT TO:<...>) without checking it, so a relay will likely refuse it. Write a bare address such as ops@example.com: no display name, no angle brackets, no spaces.',
   },

@@ -44,6 +44,7 @@ export const SCHEMA_CODES = codes({
   },
   TSKAD_W_DUPLICATE_KEYWORD: {
     severity: 'warning',
+    testExit: 0,
     summary: 'a keyword given twice in one block; the last one wins',
     help: 'keepalived silently keeps the last value. Remove the line that is not meant.',
   },

@@ -187,22 +187,12 @@ const http = block({
 /** TCP_CHECK, PING_CHECK and the deprecated SMTP_CHECK `host { }`: the common keywords alone. */
 const connecting = block({ ...connection, ...schedule });
 
-/** Wraps a keyword so that using it warns, with a word on what to do instead. */
-function deprecated<K extends Keyword>(kw: K, instead: string): K {
-  return {
-    ...kw,
-    read: (node, cx) => {
-      cx.report('TSKAD_W_DEPRECATED_KEYWORD', `${node.keyword.text} is deprecated; ${instead}`, node.keyword.loc);
-      return kw.read(node, cx);
-    },
-  };
-}
-
 const smtp = block({
   ...connection,
   ...schedule,
   heloName: str('smtpchecker.keepalived.org', { doc: 'the name given in HELO' }),
-  host: deprecated(sub(connecting, { many: true, doc: 'one more server to check, with its own connection keywords' }), 'define one SMTP_CHECK per host instead'),
+  // keepalived 2.2.7 still reads host { } blocks without a word of warning, so tskad does too
+  host: sub(connecting, { many: true, doc: 'one more server to check, with its own connection keywords (obsolete: prefer one SMTP_CHECK per host)' }),
 });
 
 const DNS_TYPES = ['A', 'NS', 'CNAME', 'SOA', 'MX', 'TXT', 'AAAA', 'RRSIG', 'DNSKEY'] as const;

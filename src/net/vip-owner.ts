@@ -1,0 +1,234 @@
+// Which addresses tskad put on interfaces (DESIGN principle 4, "own only what
+// you add"): an address is tskad's once the kernel accepted tskad's add; one
+// that was there already (the add meets EEXIST) stays foreign and is never
+// deleted, and one deleted from outside stops being tskad's. The record can
+// live in a small JSON file so that a tskad restarting after a crash deletes
+// what the dead one left behind, and nothing else.
+//
+// keepalived 2.2.7 differs (seen in the lab): it takes EEXIST on RTM_NEWADDR
+// for success, so an address an operator had configured is deleted when the
+// instance leaves MASTER or stops, and at startup it deletes every configured
+// VIP found on the interfaces (vrrp_restore_interfaces_startup) whoever added it.
+//
+// Pure ledger first, then its file, then VipOwner, which drives the kernel.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import { canonicalIp } from './ip.js';
+import type { AddressKey, AddressSpec } from './rtnl-address.js';
+
+// ---------------------------------------------------------------- ledger (pure)
+
+/** The addresses tskad added, by ledgerId. */
+export type VipLedger = ReadonlyMap<string, AddressKey>;
+
+export const emptyLedger: VipLedger = new Map();
+
+const normalKey = (k: AddressKey): AddressKey => ({
+  dev: k.dev,
+  address: canonicalIp(k.address),
+  prefix: k.prefix,
+  ...(k.peer !== undefined && { peer: canonicalIp(k.peer) }),
+});
+
+/** One id per interface, address, prefix (and peer), whatever the address's spelling. */
+export function ledgerId(k: AddressKey): string {
+  const n = normalKey(k);
+  return `${n.dev} ${n.address}/${n.prefix}${n.peer === undefined ? '' : ` peer ${n.peer}`}`;
+}
+
+export const owns = (l: VipLedger, k: AddressKey): boolean => l.has(ledgerId(k));
+
+export const withOwned = (l: VipLedger, k: AddressKey): VipLedger => new Map(l).set(ledgerId(k), normalKey(k));
+
+export function withoutOwned(l: VipLedger, k: AddressKey): VipLedger {
+  const next = new Map(l);
+  next.delete(ledgerId(k));
+  return next;
+}
+
+// ---------------------------------------------------------------- state file format (pure)
+
+const FORMAT_VERSION = 1;
+
+const fileSchema = z.object({
+  version: z.literal(FORMAT_VERSION),
+  vips: z.array(
+    z.object({
+      dev: z.string().min(1),
+      address: z.string().refine(isAddress, 'not an IP address'),
+      prefix: z.number().int().min(0).max(128),
+      peer: z.string().refine(isAddress, 'not an IP address').optional(),
+    }),
+  ),
+});
+
+function isAddress(text: string): boolean {
+  try {
+    canonicalIp(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function encodeLedger(l: VipLedger): string {
+  return `${JSON.stringify({ version: FORMAT_VERSION, vips: [...l.values()] }, null, 2)}\n`;
+}
+
+/** The ledger a state file holds; throws, saying what is wrong, when it is not one. */
+export function decodeLedger(text: string): VipLedger {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`not JSON: ${(e as Error).message}`);
+  }
+  const r = fileSchema.safeParse(json);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    throw new Error(`${issue.path.join('.') || 'the file'}: ${issue.message}`);
+  }
+  return r.data.vips.reduce<VipLedger>((l, k) => withOwned(l, k), emptyLedger);
+}
+
+// ---------------------------------------------------------------- state file I/O
+
+/** The ledger in `path`; empty when there is no file (a first start, or a clean stop). */
+export function readLedgerFile(path: string): VipLedger {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return emptyLedger;
+    throw e;
+  }
+  try {
+    return decodeLedger(text);
+  } catch (e) {
+    throw new Error(`VIP state file ${path}: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Replaces `path` atomically (write aside, then rename), so a crash never
+ * leaves half a file. Synchronous on purpose: the file is a few hundred
+ * bytes on a tmpfs like /run, and the kernel change it records must not be
+ * overtaken by the next one.
+ */
+export function writeLedgerFile(path: string, l: VipLedger): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const aside = `${path}.${process.pid}.tmp`;
+  writeFileSync(aside, encodeLedger(l), { mode: 0o644 });
+  renameSync(aside, path);
+}
+
+// ---------------------------------------------------------------- the edge
+
+/** The two kernel operations ownership needs (Rtnl has them). */
+export interface AddressKernel {
+  /** rejects with `code` 'EEXIST' when the address is there already */
+  addAddress(spec: AddressSpec): Promise<void>;
+  /** rejects with `code` 'EADDRNOTAVAIL' or 'ENODEV' when it is gone */
+  delAddress(key: AddressKey): Promise<void>;
+}
+
+/** 'foreign': it was there already and is not tskad's to remove. */
+export type AddOutcome = 'added' | 'foreign';
+/** 'gone': it had disappeared (or its interface had); 'not-ours': left alone. */
+export type RemoveOutcome = 'removed' | 'gone' | 'not-ours';
+
+export interface LeftoverResult {
+  readonly key: AddressKey;
+  readonly outcome: 'removed' | 'gone' | 'failed';
+  readonly error?: Error;
+}
+
+const codeOf = (e: unknown): unknown => (e as { code?: unknown } | undefined)?.code;
+const GONE = new Set(['EADDRNOTAVAIL', 'ENODEV']);
+
+/**
+ * Adds and removes VIPs through `kernel`, keeping the ledger (and its file,
+ * when given one) in step. The ledger is written after the kernel accepted
+ * an add: a crash in between leaks one address rather than ever risking
+ * someone else's.
+ */
+export class VipOwner {
+  private current: VipLedger;
+
+  constructor(
+    private readonly kernel: AddressKernel,
+    private readonly stateFile?: string,
+    initial: VipLedger = emptyLedger,
+  ) {
+    this.current = initial;
+  }
+
+  /** With the ledger a previous run left in `stateFile` (see removeLeftovers). */
+  static load(kernel: AddressKernel, stateFile: string): VipOwner {
+    return new VipOwner(kernel, stateFile, readLedgerFile(stateFile));
+  }
+
+  get ledger(): VipLedger {
+    return this.current;
+  }
+
+  owns(key: AddressKey): boolean {
+    return owns(this.current, key);
+  }
+
+  async add(spec: AddressSpec): Promise<AddOutcome> {
+    try {
+      await this.kernel.addAddress(spec);
+    } catch (e) {
+      if (codeOf(e) !== 'EEXIST') throw e;
+      // already there: still ours if we put it there before, foreign otherwise
+      return this.owns(spec) ? 'added' : 'foreign';
+    }
+    this.update(withOwned(this.current, spec));
+    return 'added';
+  }
+
+  /** Removes `key` if tskad added it; a foreign address is left alone. */
+  async remove(key: AddressKey): Promise<RemoveOutcome> {
+    if (!this.owns(key)) return 'not-ours';
+    try {
+      await this.kernel.delAddress(key);
+    } catch (e) {
+      if (!GONE.has(codeOf(e) as string)) throw e;
+      this.forget(key);
+      return 'gone';
+    }
+    this.forget(key);
+    return 'removed';
+  }
+
+  /**
+   * The address went away without tskad (an operator's `ip addr del`, the
+   * interface deleted): it is no longer tskad's, so an address re-added by
+   * someone else later is not removed by mistake.
+   */
+  forget(key: AddressKey): void {
+    if (this.owns(key)) this.update(withoutOwned(this.current, key));
+  }
+
+  /** After a crash: removes every address the ledger still holds. */
+  async removeLeftovers(): Promise<LeftoverResult[]> {
+    const results: LeftoverResult[] = [];
+    for (const key of [...this.current.values()]) {
+      try {
+        const outcome = await this.remove(key);
+        results.push({ key, outcome: outcome === 'removed' ? 'removed' : 'gone' });
+      } catch (e) {
+        results.push({ key, outcome: 'failed', error: e as Error });
+      }
+    }
+    return results;
+  }
+
+  /** Memory first: if the file cannot be written, the running tskad still knows what it owns. */
+  private update(next: VipLedger): void {
+    this.current = next;
+    if (this.stateFile !== undefined) writeLedgerFile(this.stateFile, next);
+  }
+}
