@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { Word } from '../source.js';
 import {
   firstWins,
-  INVALID, block, flag, int, one, oneOf, required, str, sub, tagged, toInteger, toNumber, words,
+  INVALID, block, flag, int, one, oneOf, optionalFlag, required, seconds, str, sub, tagged, toInteger, words,
   type Keyword, type ReadCx,
 } from './dsl.js';
 import { ipAddress, scriptSchema } from './common.js';
@@ -24,24 +24,6 @@ const CONNECT_TIMEOUT_MAX = 4294.967295;
 const IFNAME_MAX = 15;
 
 // ---------------------------------------------------------------- shared keyword shapes
-
-/** keepalived's <TIMER>: seconds, with at most microsecond resolution. */
-export function timer(min: number, max: number, def: undefined, doc: string): Keyword<z.ZodOptional<z.ZodNumber>>;
-export function timer(min: number, max: number, def: number, doc: string): Keyword<z.ZodDefault<z.ZodNumber>>;
-export function timer(min: number, max: number, def: number | undefined, doc: string): Keyword {
-  const s = z.number().min(min).max(max).refine((v) => Math.abs(v * 1e6 - Math.round(v * 1e6)) < 1e-3, {
-    message: 'has more than 6 decimal places (keepalived timers count microseconds)',
-  });
-  return one(def === undefined ? s.optional() : s.default(def), toNumber, { doc });
-}
-
-/**
- * `KEYWORD [<BOOL>]` that stays undefined when not written, so a lower level
- * can tell "not set here" from "off" and inherit (real_server alpha, …).
- */
-export function optionalBool(doc: string): Keyword<z.ZodOptional<z.ZodBoolean>> {
-  return { ...flag({ doc }), schema: z.boolean().optional(), item: z.boolean() };
-}
 
 /** A keyword that is on when present and takes no argument (keepalived ignores any: `ops off` is on). */
 export const bareFlag = (doc: string, name?: string) => flag({ noArg: true, doc, ...(name ? { name } : {}) });
@@ -66,8 +48,8 @@ export const timing = (retryMin: 0 | 1, from?: string) => {
   const inherit = from ? `the ${from}'s, else ` : '';
   return {
     retry: int(retryMin, UINT_MAX, undefined, { doc: `failed attempts tolerated before a checker goes down (default: ${inherit}1; DNS_CHECK 3, MISC_CHECK 0)` }),
-    delayBeforeRetry: timer(...RETRY_DELAY, undefined, `seconds between retries (default: ${inherit}1; HTTP_GET and SSL_GET 3, DNS_CHECK delay_loop)`),
-    warmup: timer(...RETRY_DELAY, undefined, `a checker's first run waits a random time up to this; 0: none (default: ${inherit}delay_loop)`),
+    delayBeforeRetry: seconds(...RETRY_DELAY, undefined, { doc: `seconds between retries (default: ${inherit}1; HTTP_GET and SSL_GET 3, DNS_CHECK delay_loop)` }),
+    warmup: seconds(...RETRY_DELAY, undefined, { doc: `a checker's first run waits a random time up to this; 0: none (default: ${inherit}delay_loop)` }),
   };
 };
 
@@ -82,16 +64,16 @@ const connection = {
     doc: 'the interface to check through; needed for an IPv6 link-local target',
   }),
   bindPort: int(1, 65535, undefined, { doc: 'the source port of the check' }),
-  connectTimeout: timer(...CONNECT_TIMEOUT, undefined, 'seconds to connect and to wait for a reply (default: the real server\'s)'),
+  connectTimeout: seconds(...CONNECT_TIMEOUT, undefined, { doc: 'seconds to connect and to wait for a reply (default: the real server\'s)' }),
   fwmark: int(0, UINT_MAX, undefined, { doc: 'firewall mark (SO_MARK) put on the check\'s packets' }),
 };
 
 /** When and how often a checker runs (all checkers but FILE and BFD). */
 const schedule = {
   ...timing(0, 'real server'),
-  delayLoop: timer(...DELAY_LOOP, undefined, 'seconds between two checks (default: the real server\'s)'),
-  alpha: optionalBool('start this checker down, until it first succeeds (default: the real server\'s)'),
-  logAllFailures: optionalBool('log every failed check, not only state changes (default: global checker_log_all_failures)'),
+  delayLoop: seconds(...DELAY_LOOP, undefined, { doc: 'seconds between two checks (default: the real server\'s)' }),
+  alpha: optionalFlag({ doc: 'start this checker down, until it first succeeds (default: the real server\'s)' }),
+  logAllFailures: optionalFlag({ doc: 'log every failed check, not only state changes (default: global checker_log_all_failures)' }),
 };
 
 // ---------------------------------------------------------------- HTTP_GET / SSL_GET
@@ -274,7 +256,7 @@ const file = block({
 
 const bfd = block({
   name: required(str(undefined, { doc: 'the bfd_instance (defined above) whose session is followed' })),
-  alpha: optionalBool('start down, until the session is first up (default: the real server\'s)'),
+  alpha: optionalFlag({ doc: 'start down, until the session is first up (default: the real server\'s)' }),
 });
 
 // ---------------------------------------------------------------- the tagged list

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { isIP } from 'node:net';
 import type { Word } from '../source.js';
-import { INVALID, type ReadCx } from './dsl.js';
+import { INVALID, words, type Opts, type ReadCx } from './dsl.js';
 import { classifyScript } from '../script.js';
 
 /** The head of `vrrp_instance NAME {`, `vrrp_script NAME {` … */
@@ -38,3 +38,6 @@ export function readScript(ws: readonly Word[], _cx: ReadCx): Script | typeof IN
 }
 
 export const printScript = (s: Script): string[] => [s.command, ...(s.user ? [s.user] : []), ...(s.group ? [s.group] : [])];
+
+/** A `CMD [USER [GROUP]]` keyword: notify scripts, quorum_up, startup_script… */
+export const scriptKeyword = (o: Opts = {}) => words(scriptSchema.optional(), 1, 3, readScript, printScript, o);

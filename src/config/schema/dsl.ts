@@ -100,7 +100,7 @@ const fmtNumber = (n: number): string => String(n);
 
 // ---------------------------------------------------------------- constructors
 
-interface Opts {
+export interface Opts {
   name?: string | string[];
   aliases?: string[];
   synonyms?: string[];
@@ -224,11 +224,39 @@ export function int(min: number, max: number, def?: number, o: Opts = {}): Keywo
   return one(withDefault(z.number().int().min(min).max(max), def), toInteger, o);
 }
 
-/** A number of seconds, fractions allowed (keepalived's <TIMER>, µs resolution). */
+/**
+ * keepalived's <TIMER>: seconds, fractions allowed down to microseconds. The
+ * default may lie outside the range one may write (0 = off below a minimum of
+ * 1 µs), so the range is the reader's check and the schema admits the default.
+ */
 export function seconds(min: number, max: number, def?: undefined, o?: Opts): Keyword<z.ZodOptional<z.ZodNumber>>;
 export function seconds(min: number, max: number, def: number, o?: Opts): Keyword<z.ZodDefault<z.ZodNumber>>;
 export function seconds(min: number, max: number, def?: number, o: Opts = {}): Keyword {
-  return one(withDefault(z.number().min(min).max(max), def), toNumber, o);
+  const loose = z.number().min(Math.min(min, def ?? min)).max(max);
+  // a value out of range is one error, not two: the range check aborts before the resolution one
+  const strict = z
+    .number()
+    .min(min, { abort: true })
+    .max(max, { abort: true })
+    .refine((v) => Math.abs(v * 1e6 - Math.round(v * 1e6)) < 1e-3, { message: 'has more than 6 decimal places (keepalived timers count microseconds)' });
+  return keyword({
+    ...o,
+    schema: withDefault(loose, def),
+    item: strict,
+    read: (node, cx) => {
+      const ws = argWords(node, cx, 1, 1);
+      return ws === INVALID ? INVALID : toNumber(ws[0]!.text);
+    },
+    print: (v: number, name) => [{ words: [name, String(v)] }],
+  });
+}
+
+/**
+ * `KEYWORD [<BOOL>]` that stays undefined when not written, so a lower level
+ * can tell "not set here" from "off" and inherit (smtp_alert, real_server alpha…).
+ */
+export function optionalFlag(o: Opts = {}): Keyword<z.ZodOptional<z.ZodBoolean>> {
+  return { ...flag(o), schema: z.boolean().optional(), item: z.boolean() };
 }
 
 export function str(def?: undefined, o?: Opts): Keyword<z.ZodOptional<z.ZodString>>;

@@ -10,12 +10,11 @@ import { isIP } from 'node:net';
 import type { ConfNode, Word } from '../source.js';
 import {
   firstWins,
-  INVALID, argWords, block, flag, int, keyword, one, str, sub, toNumber, unwrapOptional, wordBlock, words,
-  type Keyword, type ReadCx,
+  INVALID, argWords, block, flag, int, keyword, one, optionalFlag, seconds, str, sub, toNumber, wordBlock, words,
+  type Keyword, type Opts, type ReadCx,
 } from './dsl.js';
-import { ipAddress, port, printScript, readScript, scriptSchema } from './common.js';
+import { ipAddress, port, scriptKeyword, scriptSchema } from './common.js';
 
-type Opts = Pick<Parameters<typeof keyword>[0], 'name' | 'aliases' | 'synonyms' | 'doc'>;
 
 const UINT_MAX = 4294967295;
 const INT_MAX = 2147483647;
@@ -26,26 +25,8 @@ const MAX_KERNEL_NAME = 15;
 
 // ---------------------------------------------------------------- argument shapes
 
-/** dsl's words(), typed by its schema (the dsl returns an untyped Keyword). */
-function typedWords<S extends z.ZodType>(
-  schema: S,
-  min: number,
-  max: number,
-  read: (ws: readonly Word[], cx: ReadCx, node: ConfNode) => unknown,
-  print: (v: NonNullable<z.output<S>>) => string[],
-  o: Opts = {},
-): Keyword<S> {
-  return words(schema, min, max, read, print as (v: z.output<S>) => string[], o) as Keyword<S>;
-}
-
 /** A keyword keepalived turns on by its presence alone: any argument is ignored (and warned about). */
 const present = (o: Opts = {}) => flag({ ...o, noArg: true });
-
-/** `KEYWORD [<BOOL>]` left unset when absent: keepalived's -1 "unset", e.g. smtp_alert. */
-function triState(o: Opts) {
-  const f = flag(o);
-  return { ...f, schema: z.boolean().optional(), item: z.boolean() } as Keyword<z.ZodOptional<z.ZodBoolean>>;
-}
 
 /** `KEYWORD [WORD]`: the word, or `bare` when the keyword stands alone ('' prints as the bare keyword). */
 function optWord(bare: string, o: Opts) {
@@ -58,31 +39,6 @@ function optWord(bare: string, o: Opts) {
       return ws === INVALID ? INVALID : (ws[0]?.text ?? bare);
     },
     print: (v: string, name) => [{ words: v === '' ? [name] : [name, v] }],
-  });
-}
-
-/**
- * keepalived's <TIMER>: decimal seconds with µs resolution, so at most 6 decimal
- * places. Its default may lie below the least value one may write (0 = off),
- * so the reader checks the range and the schema admits the default.
- */
-function timer(min: number, max: number, def: number, o: Opts) {
-  const schema = z.number().min(Math.min(min, def)).max(max).default(def);
-  return keyword({
-    ...o,
-    schema,
-    item: unwrapOptional(schema),
-    read: (node, cx) => {
-      const ws = argWords(node, cx, 1, 1);
-      if (ws === INVALID) return INVALID;
-      const w = ws[0]!;
-      const m = /^(\d+)?(?:\.(\d*))?$/.exec(w.text);
-      if (!m || w.text === '' || w.text === '.') return bad(cx, w, `${node.keyword.text}: expected seconds, got '${w.text}'`);
-      if ((m[2] ?? '').length > 6) return bad(cx, w, `${node.keyword.text}: at most 6 decimal places (µs), got '${w.text}'`);
-      const n = Number(w.text);
-      return n >= min && n <= max ? n : bad(cx, w, `${node.keyword.text}: must be in [${min}, ${max}] seconds, got ${w.text}`);
-    },
-    print: (v: number, name) => [{ words: [name, String(v)] }],
   });
 }
 
@@ -180,7 +136,7 @@ function processName(o: Opts) {
 const nice = (o: Opts) => int(-20, 19, 0, o);
 const rtPriority = (o: Opts) => int(1, 99, undefined, o);
 const cpuAffinity = (o: Opts) =>
-  typedWords(z.array(z.number().int().min(0)).optional(), 1, Infinity, (ws) => ws.map((w) => toNumber(w.text)), (v) => v.map(String), o);
+  words(z.array(z.number().int().min(0)).optional(), 1, Infinity, (ws) => ws.map((w) => toNumber(w.text)), (v) => v.map(String), o);
 /** µs; keepalived halves it for the soft limit, so 1 is raised to 2 */
 const rlimitRttime = (o: Opts) =>
   one(z.number().int().min(1).max(UINT_MAX).default(10000), (t) => (toNumber(t) === 1 ? 2 : toNumber(t)), o);
@@ -191,7 +147,7 @@ const bufSize = (o: Opts) => int(0, UINT_MAX, undefined, o);
 const fifoSchema = z.object({ path: z.string().min(1), user: z.string().optional(), group: z.string().optional() });
 export type NotifyFifo = z.output<typeof fifoSchema>;
 const notifyFifo = (o: Opts) =>
-  typedWords(
+  words(
     fifoSchema.optional(),
     1,
     3,
@@ -201,7 +157,6 @@ const notifyFifo = (o: Opts) =>
   );
 
 /** `CMD [USER [GROUP]]`: startup/shutdown scripts and FIFO readers. */
-const script = (o: Opts) => typedWords(scriptSchema.optional(), 1, 3, readScript, printScript, o);
 
 // ---------------------------------------------------------------- structured keywords
 
@@ -214,7 +169,7 @@ const smtpServerSchema = z.object({
   port: port.min(1),
 });
 
-const smtpServer = typedWords(
+const smtpServer = words(
   smtpServerSchema.optional(),
   1,
   2,
@@ -349,7 +304,7 @@ function readLvsTimeouts(ws: readonly Word[], cx: ReadCx): z.output<typeof lvsTi
 }
 
 /** `vrrp_garp_extra_if [all] SECS`, in either order; keepalived drops the line at the first bad word. */
-const garpExtraIf = typedWords(
+const garpExtraIf = words(
   z.object({ all: z.boolean(), interval: z.number().int().min(1).max(86400) }).optional(),
   1,
   2,
@@ -374,7 +329,7 @@ const garpExtraIf = typedWords(
 );
 
 /** `vrrp_rx_bufs_policy MTU|ADVERT|SIZE`; keepalived keeps a size over a policy and MTU over ADVERT. */
-const rxBufsPolicy = typedWords(
+const rxBufsPolicy = words(
   z.union([z.enum(['MTU', 'ADVERT']), z.number().int().min(0).max(UINT_MAX)]).optional(),
   1,
   Infinity,
@@ -446,9 +401,9 @@ export const globalDefs = block({
   smtpServer,
   smtpHeloName: str(undefined, { doc: 'Name given in SMTP HELO. Default: the canonical host name (resolved at run time).' }),
   smtpConnectTimeout: int(1, MAX_TIMER_SECONDS, 30, { doc: 'Seconds to wait for the SMTP relay.' }),
-  smtpAlert: triState({ doc: 'Default of smtp_alert for every VRRP instance, sync group, virtual and real server. Unset by default.' }),
-  smtpAlertVrrp: triState({ doc: 'Default of smtp_alert for VRRP instances and sync groups; overrides smtp_alert.' }),
-  smtpAlertChecker: triState({ doc: 'Default of smtp_alert for virtual and real servers; overrides smtp_alert.' }),
+  smtpAlert: optionalFlag({ doc: 'Default of smtp_alert for every VRRP instance, sync group, virtual and real server. Unset by default.' }),
+  smtpAlertVrrp: optionalFlag({ doc: 'Default of smtp_alert for VRRP instances and sync groups; overrides smtp_alert.' }),
+  smtpAlertChecker: optionalFlag({ doc: 'Default of smtp_alert for virtual and real servers; overrides smtp_alert.' }),
   noEmailFaults: present({ doc: 'Send no mail for transitions to FAULT.' }),
   noCheckerEmails: flag({ doc: 'Mail only when a real server is added or removed, not at every checker state change.' }),
   checkerLogAllFailures: flag({ doc: 'Log every failed check, not only state changes.' }),
@@ -485,7 +440,7 @@ export const globalDefs = block({
     print: (v: number, name) => [{ words: [name, String(v)] }],
   }),
   minAutoPriorityDelay: int(1, 10_000_000, 1_000_000, { doc: 'Lateness in µs that triggers max_auto_priority.' }),
-  umask: typedWords(z.number().int().min(0).max(0o777).default(0o022), 1, Infinity, readUmask, (v) => [`0${v.toString(8)}`], {
+  umask: words(z.number().int().min(0).max(0o777).default(0o022), 1, Infinity, readUmask, (v) => [`0${v.toString(8)}`], {
     doc: 'umask for the files keepalived creates: a number (0x hex, 0 octal) or bits such as IWGRP|IWOTH (the default).',
   }),
 
@@ -498,7 +453,7 @@ export const globalDefs = block({
   reloadTimeFile: str(undefined, { doc: 'File holding a time ([YY]YY-MM-DD HH:MM:SS[Z] or HH:MM:SS) at which to reload.' }),
   reloadRepeat: present({ doc: 'Keep reload_time_file after the reload, so a time of day reloads daily.' }),
   reloadFile: optWord('', { doc: 'File present while the configuration is read; alone, keepalived.reload in the pid directory.' }),
-  includeCheck: typedWords(z.array(z.string()).optional(), 0, Infinity, (ws) => ws.map((w) => w.text), (v) => v, {
+  includeCheck: words(z.array(z.string()).optional(), 0, Infinity, (ws) => ws.map((w) => w.text), (v) => v, {
     doc: 'Make problems with include files errors: read, match, wildcard_match, brace_match, each optionally +added or -removed; alone, all of them. Checked and applied while the files are read (reader.ts), for the includes after it.',
   }),
 
@@ -515,8 +470,8 @@ export const globalDefs = block({
   vrrpGarpLowerPrioRepeat: int(0, INT_MAX, undefined, { doc: 'Like vrrp_garp_master_repeat, after a lower-priority advert is heard. Default: vrrp_garp_master_repeat.' }),
   vrrpGarpMasterRefresh: int(0, UINT_MAX, 0, { doc: 'Seconds between GARP/NA refreshes while MASTER; 0: none.' }),
   vrrpGarpMasterRefreshRepeat: int(1, UINT_MAX, 1, { doc: 'GARP/NA per address at each refresh.' }),
-  vrrpGarpInterval: timer(0.000001, UINT_MAX / 1e6, 0, { doc: 'Gap between GARPs on one interface, seconds (µs resolution).' }),
-  vrrpGnaInterval: timer(0.000001, UINT_MAX / 1e6, 0, { doc: 'Gap between unsolicited NAs on one interface, seconds (µs resolution).' }),
+  vrrpGarpInterval: seconds(0.000001, UINT_MAX / 1e6, 0, { doc: 'Gap between GARPs on one interface, seconds (µs resolution).' }),
+  vrrpGnaInterval: seconds(0.000001, UINT_MAX / 1e6, 0, { doc: 'Gap between unsolicited NAs on one interface, seconds (µs resolution).' }),
   vrrpMinGarp: flag({ doc: 'One GARP/NA and no second burst: repeat, refresh, refresh repeat and delay left at their defaults become 1, 0, 0 and 0.' }),
   vrrpGarpExtraIf: garpExtraIf,
   vrrpDownTimerAdverts: int(1, 100, 3, { doc: 'Adverts missed before the master is down (RFC 5798 §6.1 uses 3).' }),
@@ -526,7 +481,7 @@ export const globalDefs = block({
   vrrpStrict: present({ doc: 'Strict RFC 5798 compliance: no unicast, no authentication, a firewall dropping traffic to the VIPs…' }),
   vrrpCheckUnicastSrc: present({ doc: 'In unicast mode, accept adverts only from the configured peers.' }),
   vrrpNotifyPriorityChanges: flag({ doc: 'Write priority changes to the notify FIFOs.' }),
-  vrrpStartupDelay: timer(0.001, UINT_MAX / 1e6, 0, { doc: 'Seconds to wait before starting VRRP, e.g. for bonds to settle.' }),
+  vrrpStartupDelay: seconds(0.001, UINT_MAX / 1e6, 0, { doc: 'Seconds to wait before starting VRRP, e.g. for bonds to settle.' }),
   logUnknownVrids: present({ doc: 'Log adverts for VRIDs not configured on the interface they arrive on.' }),
   vmacPrefix: firstWins(str('vrrp', { doc: 'Prefix of VMAC interface names: vrrp.<vrid>.' })),
   vmacAddrPrefix: str(undefined, { doc: 'Prefix of VMACs made for VIPs on other interfaces. Default: vmac_prefix.' }),
@@ -555,7 +510,7 @@ export const globalDefs = block({
   nftablesIpvs: optWord('keepalived_ipvs', { doc: 'Collapse virtual_server_group entries into one fwmark service, marked by nftables in this table (default keepalived_ipvs).' }),
   nftablesIpvsPriority: int(-2147483648, INT_MAX, -1, { doc: 'Hook priority of the nftables_ipvs chains.' }),
   nftablesIpvsStartFwmark: int(1, UINT_MAX, 1000, { doc: 'First fwmark nftables_ipvs allocates.' }),
-  vrrpIptables: typedWords(
+  vrrpIptables: words(
     z.object({ inChain: z.string().min(1).max(27), outChain: z.string().min(1).max(27).optional() }).optional(),
     0,
     2,
@@ -566,7 +521,7 @@ export const globalDefs = block({
     (v) => [v.inChain, ...(v.outChain ? [v.outChain] : [])],
     { doc: 'iptables chains for the VIP rules (default INPUT and OUTPUT). tskad uses nftables instead, as builds of keepalived without iptables do.' },
   ),
-  vrrpIpsets: typedWords(
+  vrrpIpsets: words(
     z.array(z.string().min(1).max(30)).optional(),
     0,
     5,
@@ -579,10 +534,10 @@ export const globalDefs = block({
   ),
 
   // LVS / IPVS
-  lvsSyncDaemon: firstWins(typedWords(syncDaemonSchema.optional(), 1, Infinity, readSyncDaemon, printSyncDaemon, {
+  lvsSyncDaemon: firstWins(words(syncDaemonSchema.optional(), 1, Infinity, readSyncDaemon, printSyncDaemon, {
     doc: 'Run the IPVS connection-sync daemon on IF: following the VRRP instance given (master/backup), else both. id defaults to its VRID (0 without one); port 8848, group 224.0.0.81.',
   })),
-  lvsTimeouts: typedWords(lvsTimeoutsSchema.optional(), 2, Infinity, readLvsTimeouts, (v) => LVS_TIMEOUT_NAMES.flatMap((n) => (v[n] === undefined ? [] : [n, String(v[n])])), {
+  lvsTimeouts: words(lvsTimeoutsSchema.optional(), 2, Infinity, readLvsTimeouts, (v) => LVS_TIMEOUT_NAMES.flatMap((n) => (v[n] === undefined ? [] : [n, String(v[n])])), {
     doc: 'IPVS connection timeouts in seconds (tcp, tcpfin, udp); those not given are left as they are.',
   }),
   lvsFlush: present({ doc: 'Flush all of IPVS at start-up.' }),
@@ -603,7 +558,7 @@ export const globalDefs = block({
   }),
 
   // scripts and notify FIFOs
-  scriptUser: typedWords(
+  scriptUser: words(
     z.object({ user: z.string().min(1), group: z.string().optional() }).optional(),
     1,
     2,
@@ -612,16 +567,16 @@ export const globalDefs = block({
     { doc: "Default user (and group) of scripts. Default: keepalived_script if that user exists, else keepalived's own." },
   ),
   enableScriptSecurity: present({ doc: 'Refuse to run scripts as root from paths non-root users can write.' }),
-  startupScript: firstWins(script({ doc: 'Run once before the children start.' })),
+  startupScript: firstWins(scriptKeyword({ doc: 'Run once before the children start.' })),
   startupScriptTimeout: int(1, 1000, 10, { doc: 'Seconds before startup_script is killed.' }),
-  shutdownScript: firstWins(script({ doc: 'Run once after the children have exited.' })),
+  shutdownScript: firstWins(scriptKeyword({ doc: 'Run once after the children have exited.' })),
   shutdownScriptTimeout: int(1, 1000, 10, { doc: 'Seconds before shutdown_script is killed.' }),
   notifyFifo: firstWins(notifyFifo({ doc: 'FIFO receiving VRRP and checker events.' })),
-  notifyFifoScript: firstWins(script({ doc: 'Command reading notify_fifo; the FIFO name is appended as its last argument.' })),
+  notifyFifoScript: firstWins(scriptKeyword({ doc: 'Command reading notify_fifo; the FIFO name is appended as its last argument.' })),
   vrrpNotifyFifo: firstWins(notifyFifo({ doc: 'FIFO receiving VRRP events.' })),
-  vrrpNotifyFifoScript: firstWins(script({ doc: 'Command reading vrrp_notify_fifo; the FIFO name is appended.' })),
+  vrrpNotifyFifoScript: firstWins(scriptKeyword({ doc: 'Command reading vrrp_notify_fifo; the FIFO name is appended.' })),
   lvsNotifyFifo: firstWins(notifyFifo({ doc: 'FIFO receiving checker events.' })),
-  lvsNotifyFifoScript: firstWins(script({ doc: 'Command reading lvs_notify_fifo; the FIFO name is appended.' })),
+  lvsNotifyFifoScript: firstWins(scriptKeyword({ doc: 'Command reading lvs_notify_fifo; the FIFO name is appended.' })),
   fifoWriteVrrpStatesOnReload: present({ doc: 'Write every VRRP state to the FIFOs again after a reload.' }),
 
   // SNMP and D-Bus
@@ -648,7 +603,7 @@ export const globalDefs = block({
   processMonitorRcvBufsForce: flag({ doc: 'Set process_monitor_rcv_bufs beyond rmem_max (SO_RCVBUFFORCE).' }),
 
   // tskad extensions (not keepalived keywords)
-  tskadMetricsListen: typedWords(listenSchema.optional(), 1, 1, ([w]) => readListen(w!), printListen, {
+  tskadMetricsListen: words(listenSchema.optional(), 1, 1, ([w]) => readListen(w!), printListen, {
     doc: 'tskad extension, not a keepalived keyword: serve Prometheus metrics over HTTP at [ADDR:]PORT ([IPV6]:PORT); a port alone listens on 127.0.0.1. Off unless given.',
   }),
 });

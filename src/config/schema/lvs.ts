@@ -7,10 +7,10 @@ import { z } from 'zod';
 import { isIP } from 'node:net';
 import type { Word } from '../source.js';
 import type { Code } from '../codes/index.js';
-import { INVALID, argWords, block, firstWins, int, keyword, lines, one, oneOf, str, sub, toInteger, words, type Keyword, type ReadCx } from './dsl.js';
-import { ipAddress, port, printScript, readScript, scriptSchema } from './common.js';
+import { INVALID, argWords, block, firstWins, int, keyword, lines, one, oneOf, optionalFlag, seconds, str, sub, toInteger, words, type Keyword, type ReadCx } from './dsl.js';
+import { ipAddress, port, scriptKeyword } from './common.js';
 import {
-  CONNECT_TIMEOUT, DELAY_LOOP, RETRY_DELAY, UINT_MAX, bareFlag, checkers, optionalBool, timer, timing,
+  CONNECT_TIMEOUT, DELAY_LOOP, RETRY_DELAY, UINT_MAX, bareFlag, checkers, timing,
 } from './checkers.js';
 
 const IPVS_WEIGHT_MAX = 2147483647;
@@ -224,7 +224,7 @@ const printForwarding = (v: Forwarding): string[] => [
 const lvsMethod = (doc: string, o: { synonyms?: string[] } = {}) => words(forwarding.optional(), 1, 7, readForwarding, printForwarding, { doc, ...o });
 
 /** `CMD [USER [GROUP]]`: notify_up/down, quorum_up/down */
-const script = (doc: string) => words(scriptSchema.optional(), 1, 3, readScript, printScript, { doc });
+const script = (doc: string) => scriptKeyword({ doc });
 
 /** A keyword keepalived no longer knows or that does nothing: warned about and left out of the model. */
 function obsolete(why: string): Keyword<z.ZodOptional<z.ZodUndefined>> {
@@ -262,14 +262,14 @@ export const realServer = block({
   lvsMethod: lvsMethod('forwarding method (default: the virtual server\'s)'),
   uthreshold: int(0, UINT_MAX, undefined, { doc: 'IPVS upper connection threshold' }),
   lthreshold: int(0, UINT_MAX, undefined, { doc: 'IPVS lower connection threshold' }),
-  inhibitOnFailure: optionalBool('on failure set the weight to 0 rather than remove the server (default: the virtual server\'s)'),
+  inhibitOnFailure: optionalFlag({ doc: 'on failure set the weight to 0 rather than remove the server (default: the virtual server\'s)' }),
   notifyUp: firstWins(script('run when the server comes up')),
   notifyDown: firstWins(script('run when the server goes down')),
-  alpha: optionalBool('start down, until the checkers first succeed (default: the virtual server\'s)'),
+  alpha: optionalFlag({ doc: 'start down, until the checkers first succeed (default: the virtual server\'s)' }),
   ...timing(1, 'virtual server'),
-  connectTimeout: timer(...CONNECT_TIMEOUT, undefined, 'seconds to connect, for its checkers (default: the virtual server\'s)'),
-  delayLoop: timer(...DELAY_LOOP, undefined, 'seconds between two checks, for its checkers (default: the virtual server\'s)'),
-  smtpAlert: optionalBool('mail on state changes (default: global smtp_alert_checker / smtp_alert, else on)'),
+  connectTimeout: seconds(...CONNECT_TIMEOUT, undefined, { doc: 'seconds to connect, for its checkers (default: the virtual server\'s)' }),
+  delayLoop: seconds(...DELAY_LOOP, undefined, { doc: 'seconds between two checks, for its checkers (default: the virtual server\'s)' }),
+  smtpAlert: optionalFlag({ doc: 'mail on state changes (default: global smtp_alert_checker / smtp_alert, else on)' }),
   virtualhost: str(undefined, { doc: 'Host header for its HTTP_GET and SSL_GET checkers (default: the virtual server\'s)' }),
   snmpName: str(undefined, { doc: 'a name for this server in SNMP' }),
   checkers,
@@ -314,7 +314,7 @@ const schedulerFlag = (flag: string) => bareFlag(`scheduler flag (ipvsadm -b ${f
 // Field order is print order, and the printed text must read back without new
 // diagnostics: lvs_sched comes before sh-port…, sorry_server before its options.
 export const virtualServer = block({
-  delayLoop: timer(...DELAY_LOOP, 60, 'seconds between two checks of each real server'),
+  delayLoop: seconds(...DELAY_LOOP, 60, { doc: 'seconds between two checks of each real server' }),
   lvsSched: oneOf(SCHEDULERS, undefined, { synonyms: ['lb_algo'], doc: 'the IPVS scheduler (default: wlc, with a warning)' }),
   flag1: schedulerFlag('flag-1'),
   flag2: schedulerFlag('flag-2'),
@@ -336,7 +336,7 @@ export const virtualServer = block({
   protocol: oneOf(['TCP', 'UDP', 'SCTP'], undefined, { ci: true, doc: 'L4 protocol of an address service (default: UDP, with a warning); none for fwmark' }),
   haSuspend: bareFlag('suspend the checkers while the service address is not on this host'),
   ipFamily: oneOf(['inet', 'inet6'], undefined, { doc: 'family of a fwmark service whose real servers all tunnel' }),
-  connectTimeout: timer(...CONNECT_TIMEOUT, 5, 'seconds a checker waits to connect'),
+  connectTimeout: seconds(...CONNECT_TIMEOUT, 5, { doc: 'seconds a checker waits to connect' }),
   ...timing(1),
   inhibitOnFailure: bareFlag('on failure set real servers\' weight to 0 rather than remove them'),
   alpha: bareFlag('start every real server down, until its checkers first succeed'),
@@ -350,7 +350,7 @@ export const virtualServer = block({
   sorryServerInhibit: bareFlag('keep the sorry server in IPVS at weight 0 while it is not needed'),
   sorryServerLvsMethod: lvsMethod('forwarding method of the sorry server (default: lvs_method)'),
   virtualhost: str(undefined, { doc: 'Host header for the HTTP_GET and SSL_GET checkers' }),
-  smtpAlert: optionalBool('mail on quorum changes (default: global smtp_alert_checker / smtp_alert, else off)'),
+  smtpAlert: optionalFlag({ doc: 'mail on quorum changes (default: global smtp_alert_checker / smtp_alert, else off)' }),
   snmpName: str(undefined, { doc: 'a name for this service in SNMP' }),
   natMask: obsolete('only mattered with Linux 2.2 kernels; keepalived 2.2 no longer knows it'),
   realServer: sub(realServer, { many: true, head: endpointHead, doc: 'a real server of the service' }),

@@ -11,8 +11,8 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { Word } from '../source.js';
-import { argWords, block, flag, INVALID, int, keyword, lines, one, oneOf, required, seconds, str, sub, toInteger, toNumber, wordBlock, words, type ReadCx } from './dsl.js';
-import { ipAddress, nameHead, printScript, readScript, scriptSchema } from './common.js';
+import { argWords, block, flag, INVALID, int, keyword, lines, one, oneOf, optionalFlag, required, seconds, str, sub, toInteger, toNumber, wordBlock, words, type ReadCx } from './dsl.js';
+import { ipAddress, nameHead, printScript, readScript, scriptKeyword, scriptSchema } from './common.js';
 import { addressBlock, readUnsigned, routeBlock, ruleBlock } from './address.js';
 
 const INT_MAX = 0x7fffffff;
@@ -22,14 +22,7 @@ const TIMER_MAX_S = Math.floor(U32_MAX / 1e6);
 
 // ---------------------------------------------------------------- keyword shapes
 
-/** A <BOOL> keyword whose absence means "inherit" (from global_defs or the sync group). */
-function inherited(o: { name?: string; doc?: string } = {}) {
-  const f = flag(o);
-  return { ...f, schema: z.boolean().optional(), item: z.boolean() };
-}
-
-/** `CMD [USER [GROUP]]`: notify scripts. */
-const script = (doc: string) => words(scriptSchema.optional(), 1, 3, readScript, printScript, { doc });
+const script = (doc: string) => scriptKeyword({ doc });
 
 /**
  * Two spellings setting one boolean field (`accept`/`no_accept`,
@@ -155,8 +148,8 @@ const notifies = () => ({
   notifyFault: script('run on entering FAULT'),
   notifyStop: script('run when VRRP stops'),
   notify: script('run on every transition, with TYPE NAME STATE PRIORITY appended'),
-  smtpAlert: inherited({ doc: 'mail on transitions (default: global smtp_alert_vrrp / smtp_alert, else off)' }),
-  notifyPriorityChanges: inherited({ doc: 'write priority changes to the notify FIFOs' }),
+  smtpAlert: optionalFlag({ doc: 'mail on transitions (default: global smtp_alert_vrrp / smtp_alert, else off)' }),
+  notifyPriorityChanges: optionalFlag({ doc: 'write priority changes to the notify FIFOs' }),
 });
 
 // ---------------------------------------------------------------- vrrp_script, track_file, vrrp_track_process, bfd_instance
@@ -401,8 +394,8 @@ export const vrrpInstance = block({
   nopreempt: either('nopreempt', 'preempt', z.boolean().default(false), 'a higher priority does not take over from a running master (needs state BACKUP)'),
   preemptDelay: seconds(0, 1000, 0, { doc: 'seconds to wait before preempting' }),
   accept: either('accept', 'no_accept', z.boolean().optional(), 'receive packets for the VIPs when not the owner (default: on, off in strict mode)'),
-  skipCheckAdvAddr: inherited({ doc: 'do not check the addresses in adverts from the same master' }),
-  strictMode: inherited({ doc: 'RFC 5798 strict mode (default: global vrrp_strict)' }),
+  skipCheckAdvAddr: optionalFlag({ doc: 'do not check the addresses in adverts from the same master' }),
+  strictMode: optionalFlag({ doc: 'RFC 5798 strict mode (default: global vrrp_strict)' }),
   useVmac: words(
     useVmacSchema.optional(),
     0,
@@ -462,8 +455,8 @@ export const vrrpInstance = block({
     { aliases: ['vmac_garp_intvl'], doc: '[all] SECONDS: periodic GARPs on the other interfaces of the VIPs (0: none)' },
   ),
   downTimerAdverts: int(1, 100, undefined, { doc: 'adverts missed before the master is down (RFC: 3)' }),
-  lowerPrioNoAdvert: inherited({ doc: 'a master hearing a lower priority does not answer with an advert' }),
-  higherPrioSendAdvert: inherited({ doc: 'send one advert before yielding to a higher priority' }),
+  lowerPrioNoAdvert: optionalFlag({ doc: 'a master hearing a lower priority does not answer with an advert' }),
+  higherPrioSendAdvert: optionalFlag({ doc: 'send one advert before yielding to a higher priority' }),
   ...notifies(),
   notifyDeleted: words(
     z.object({ script: scriptSchema.optional() }).optional(),

@@ -1,0 +1,15 @@
+# tskad's native addon, built by node-gyp when the package is installed
+# (package.json "install"). It holds only what no npm package does: AF_PACKET
+# frame sends and the IPv6 VRRP socket (recvmsg ancillary data).
+{
+  "targets": [
+    {
+      "target_name": "tskad_native",
+      "sources": ["src/addon.cc", "src/packet_socket.cc", "src/vrrp6_socket.cc"],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
+      "cflags_cc!": ["-fno-exceptions"],
+      "cflags_cc": ["-Wall", "-Wextra", "-Werror"]
+    }
+  ]
+}

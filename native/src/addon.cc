@@ -1,0 +1,14 @@
+// Entry point of tskad's native addon: registers its two socket classes.
+// The typed JS side is src/net/native.ts.
+#include <napi.h>
+
+#include "packet_socket.h"
+#include "vrrp6_socket.h"
+
+static Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  PacketSocket::Init(env, exports);
+  Vrrp6Socket::Init(env, exports);
+  return exports;
+}
+
+NODE_API_MODULE(tskad_native, Init)

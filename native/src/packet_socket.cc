@@ -1,0 +1,54 @@
+#include "packet_socket.h"
+
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "errors.h"
+
+void PacketSocket::Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("PacketSocket", DefineClass(env, "PacketSocket",
+                                          {InstanceMethod("send", &PacketSocket::Send),
+                                           InstanceMethod("close", &PacketSocket::Close)}));
+}
+
+// Protocol 0: the socket receives nothing (packet(7)), so it needs no filter
+// and no reader; one socket serves every interface, as keepalived's garp_fd.
+PacketSocket::PacketSocket(const Napi::CallbackInfo& info) : Napi::ObjectWrap<PacketSocket>(info) {
+  fd_ = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd_ < 0) throw ErrnoError(info.Env(), "socket(AF_PACKET)", errno);
+}
+
+PacketSocket::~PacketSocket() {
+  if (fd_ >= 0) close(fd_);
+}
+
+// send(frame: Buffer, ifindex: number): number of bytes sent
+Napi::Value PacketSocket::Send(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 2 || !info[0].IsBuffer() || !info[1].IsNumber())
+    throw Napi::TypeError::New(env, "send(frame: Buffer, ifindex: number)");
+  if (fd_ < 0) throw Napi::Error::New(env, "send: the packet socket is closed");
+  auto frame = info[0].As<Napi::Buffer<uint8_t>>();
+  if (frame.Length() < ETH_HLEN) throw Napi::RangeError::New(env, "send: shorter than an Ethernet header");
+
+  sockaddr_ll to{};
+  to.sll_family = AF_PACKET;
+  to.sll_ifindex = info[1].As<Napi::Number>().Int32Value();
+  // the frame's own EtherType (already in network order) and destination MAC
+  std::memcpy(&to.sll_protocol, frame.Data() + 2 * ETH_ALEN, sizeof to.sll_protocol);
+  to.sll_halen = ETH_ALEN;
+  std::memcpy(to.sll_addr, frame.Data(), ETH_ALEN);
+
+  ssize_t sent = sendto(fd_, frame.Data(), frame.Length(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
+  if (sent < 0) throw ErrnoError(env, "sendto(AF_PACKET)", errno);
+  return Napi::Number::New(env, static_cast<double>(sent));
+}
+
+void PacketSocket::Close(const Napi::CallbackInfo&) {
+  if (fd_ >= 0) close(fd_);
+  fd_ = -1;
+}

@@ -1,0 +1,63 @@
+// The typed face of tskad's native addon (native/, built by node-gyp when the
+// package is installed): AF_PACKET frame sends and the IPv6 VRRP socket,
+// the two things no npm package does. Loaded once, on first use, so code
+// that needs neither never requires a built addon.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** An AF_PACKET socket that sends whole Ethernet frames and receives nothing. */
+export interface PacketSocket {
+  /** Sends `frame` (Ethernet header included) on interface `ifindex`; returns the bytes sent, throws errno errors. */
+  send(frame: Buffer, ifindex: number): number;
+  close(): void;
+}
+
+export interface Vrrp6SocketOptions {
+  readonly ifname: string;
+  readonly ifindex: number;
+  /** 16 bytes: the multicast group to join and bind, or the local unicast address to bind */
+  readonly address: Buffer;
+}
+
+/** message, then 16-byte source and destination addresses, hop limit, receiving interface */
+export type Vrrp6PacketCallback = (message: Buffer, source: Buffer, destination: Buffer, hopLimit: number, ifindex: number) => void;
+
+/** A raw IPv6 socket for protocol 112 on one interface, read on the event loop until closed. */
+export interface Vrrp6Socket {
+  /** Sends the VRRP message from `src` to `dst` (16-byte addresses); `hopLimit` < 0 keeps the socket's. Throws errno errors. */
+  send(message: Buffer, src: Buffer, dst: Buffer, hopLimit: number): number;
+  /** Stops reading and closes the descriptor; no callback runs afterwards. */
+  close(): void;
+}
+
+export interface NativeAddon {
+  readonly PacketSocket: new () => PacketSocket;
+  readonly Vrrp6Socket: new (options: Vrrp6SocketOptions, onPacket: Vrrp6PacketCallback, onError: (err: Error) => void) => Vrrp6Socket;
+}
+
+const ADDON = join('native', 'build', 'Release', 'tskad_native.node');
+
+/** The package root: the first directory up with a package.json, skipping dist/ (compiled code runs from there). */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) || dir.endsWith('/dist')) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error(`tskad: no package.json above ${fileURLToPath(import.meta.url)}`);
+    dir = up;
+  }
+  return dir;
+}
+
+let addon: NativeAddon | undefined;
+
+export function loadNative(): NativeAddon {
+  if (addon) return addon;
+  const path = join(packageRoot(), ADDON);
+  if (!existsSync(path)) {
+    throw new Error(`tskad's native addon is not built (${path}): run \`npm ci\` or \`npm run install\` (needs g++, make and python3)`);
+  }
+  addon = createRequire(import.meta.url)(path) as NativeAddon;
+  return addon;
+}

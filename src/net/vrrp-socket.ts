@@ -1,0 +1,292 @@
+// VRRP sockets (RFC 5798 §5.1): raw IP protocol 112 on one interface, for
+// adverts both ways. IPv4 goes through `raw-socket` with IP_HDRINCL, so tskad
+// writes the IPv4 header itself, as keepalived 2.2.7 does (vrrp.c
+// vrrp_build_ip4); IPv6 goes through the native addon, whose recvmsg gives
+// each packet's destination and hop limit. The socket only moves bytes:
+// decoding and the receiver checks stay in src/vrrp.
+//
+// Sharing (keepalived's sockpool, vrrp_scheduler.c already_exist_sock): every
+// instance with the same interface, family and group — or, in unicast mode,
+// the same source address — uses one socket, named by `sockpoolKey()`. Its
+// owner keeps a Map<vrid, instance> per socket and routes each packet by
+// `vridOf(packet.payload)` (RFC 5798 §5.2.3), dropping unknown VRIDs
+// (keepalived's log_unknown_vrids); unicast instances sharing a VRID are told
+// apart by the packet's source among their peers.
+import { createRequire } from 'node:module';
+import { endianness } from 'node:os';
+import { bytesToIp, canonicalIp, ipToBytes, type Family } from './ip.js';
+import { loadNative, type Vrrp6Socket } from './native.js';
+import { decodeIpv4, internetChecksum, IPPROTO_VRRP } from '../vrrp/packet.js';
+
+/** RFC 5798 §5.1.1.3 / §5.1.2.3: TTL / hop limit of multicast adverts, checked on receipt */
+export const VRRP_TTL = 255;
+
+export interface VrrpLink {
+  readonly ifname: string;
+  readonly ifindex: number;
+  readonly family: Family;
+}
+
+/**
+ * Multicast mode: the group to join (config/effective-vrrp.ts `mcastGroup`).
+ * Unicast mode (`unicast_peer`): adverts reach us at `src` (`unicast_src_ip`
+ * or the primary address); the peers are the destinations of `send`.
+ */
+export type VrrpSocketOptions = VrrpLink & ({ readonly group: string; readonly unicast?: undefined } | { readonly unicast: { readonly src: string }; readonly group?: undefined });
+
+/** One advertisement (RFC 5798 §6.4.3 "send an ADVERTISEMENT"): to the group, or to every unicast peer. */
+export interface OutgoingAdvert {
+  /** The instance's primary address, `mcast_src_ip` or `unicast_src_ip`; over IPv6 the link-local address */
+  readonly src: string;
+  /** `unicast_ttl`; without it 255, except IPv6 unicast, which keeps the kernel's hop limit as keepalived does */
+  readonly ttl?: number;
+  /** The group, or each peer, with its VRRP message (VRRPv3's checksum covers the destination, §5.2.8) */
+  readonly to: readonly { readonly dst: string; readonly message: Buffer }[];
+}
+
+export interface ReceivedPacket {
+  /** The VRRP message (the IP payload) */
+  readonly payload: Buffer;
+  readonly source: string;
+  readonly destination: string;
+  /** IPv4 TTL or IPv6 hop limit */
+  readonly ttl: number;
+  readonly multicast: boolean;
+  readonly ifindex: number;
+}
+
+export interface VrrpSocketHandlers {
+  readonly packet: (packet: ReceivedPacket) => void;
+  /** The socket failed while reading; it is closed */
+  readonly error: (err: Error) => void;
+}
+
+export interface VrrpSocket {
+  readonly key: string;
+  readonly ifindex: number;
+  readonly family: Family;
+  /** Sends the advert to each destination; rejects, once all were tried, with the errno error of each that failed. */
+  send(advert: OutgoingAdvert): Promise<void>;
+  /** Stops delivery and closes the descriptor; idempotent. */
+  close(): void;
+}
+
+/** The address adverts reach this socket at: the group, or the unicast source. */
+const boundAddress = (o: VrrpSocketOptions): string => canonicalIp(o.unicast ? o.unicast.src : o.group);
+
+/** Equal keys share a socket (see the header). */
+export const sockpoolKey = (o: VrrpSocketOptions): string =>
+  `${o.ifindex}/${o.family}/${o.unicast ? 'unicast' : 'multicast'}/${boundAddress(o)}`;
+
+/** The VRID octet of a VRRP message (RFC 5798 §5.2.3), for demultiplexing a shared socket. */
+export const vridOf = (payload: Uint8Array): number | undefined => payload[1];
+
+/** 224.0.0.0/4 (RFC 5771) or ff00::/8 (RFC 4291 §2.7) */
+export const isMulticast = (addr: Uint8Array): boolean => (addr.length === 4 ? (addr[0]! & 0xf0) === 0xe0 : addr[0] === 0xff);
+
+/**
+ * The IPv4 header keepalived puts on an advert (vrrp.c vrrp_build_ip4): TOS
+ * 0xc0 (precedence internetwork control), DF clear, protocol 112
+ * (RFC 5798 §5.1.1.4). The kernel would fill in the checksum; it is computed
+ * here so the bytes handed over are the packet as sent.
+ */
+export function ipv4Header(f: { src: string; dst: string; ttl: number; id: number; payloadLength: number }): Buffer {
+  const h = Buffer.alloc(20);
+  h[0] = 0x45;
+  h[1] = 0xc0;
+  h.writeUInt16BE(h.length + f.payloadLength, 2);
+  h.writeUInt16BE(f.id, 4);
+  h[8] = f.ttl;
+  h[9] = IPPROTO_VRRP;
+  ipToBytes(f.src).copy(h, 12);
+  ipToBytes(f.dst).copy(h, 16);
+  h.writeUInt16BE(internetChecksum(h), 10);
+  return h;
+}
+
+/** Sends to every destination even if some fail, as keepalived does (it logs each failure and goes on). */
+async function sendEach(advert: OutgoingAdvert, sendOne: (message: Buffer, dst: string) => Promise<void>): Promise<void> {
+  const results = await Promise.allSettled(advert.to.map(({ dst, message }) => sendOne(message, dst)));
+  const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : []));
+  if (failed.length > 0) throw new AggregateError(failed, failed.map((e) => e.message).join('; '));
+}
+
+// ---------------------------------------------------------------- IPv4: raw-socket
+
+interface RawSocket {
+  setOption(level: number, option: number, value: number): void;
+  setOption(level: number, option: number, value: Buffer, length: number): void;
+  send(buffer: Buffer, offset: number, length: number, address: string, done: (err: Error | null) => void): void;
+  on(event: 'message', listener: (buffer: Buffer, source: string) => void): void;
+  on(event: 'error', listener: (err: Error) => void): void;
+  close(): void;
+}
+
+interface RawSocketModule {
+  createSocket(options: { protocol: number; addressFamily: number; bufferSize: number }): RawSocket;
+  readonly AddressFamily: { readonly IPv4: number };
+}
+
+// <linux/in.h>, <asm-generic/socket.h>
+const SOL_SOCKET = 1;
+const SO_BINDTODEVICE = 25;
+const IPPROTO_IP = 0;
+const IP_HDRINCL = 3;
+const IP_MULTICAST_IF = 32;
+const IP_MULTICAST_LOOP = 34;
+const IP_ADD_MEMBERSHIP = 35;
+const IP_MULTICAST_ALL = 49;
+/** the largest IPv4 datagram: nothing is ever truncated */
+const MAX_IPV4 = 65535;
+
+/** struct ip_mreqn { imr_multiaddr; imr_address; int imr_ifindex } */
+function ipMreqn(group: string, ifindex: number): Buffer {
+  const b = Buffer.alloc(12);
+  ipToBytes(group).copy(b, 0);
+  if (endianness() === 'LE') b.writeInt32LE(ifindex, 8);
+  else b.writeInt32BE(ifindex, 8);
+  return b;
+}
+
+function withContext(what: string, ifname: string, err: unknown): Error {
+  return new Error(`${what} on ${ifname}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+}
+
+class Ipv4VrrpSocket implements VrrpSocket {
+  readonly family = 4 as const;
+  readonly key: string;
+  readonly ifindex: number;
+  private readonly ifname: string;
+  private readonly raw: RawSocket;
+  /** keepalived's IP id, one counter per instance (VRID): first 1, never 0, for which the kernel would pick one */
+  private readonly lastIds = new Map<number, number>();
+  private closed = false;
+
+  constructor(o: VrrpSocketOptions, handlers: VrrpSocketHandlers) {
+    this.key = sockpoolKey(o);
+    this.ifindex = o.ifindex;
+    this.ifname = o.ifname;
+    const bound = boundAddress(o);
+    const rawSocket = createRequire(import.meta.url)('raw-socket') as RawSocketModule;
+    this.raw = rawSocket.createSocket({ protocol: IPPROTO_VRRP, addressFamily: rawSocket.AddressFamily.IPv4, bufferSize: MAX_IPV4 });
+    const set = (what: string, level: number, option: number, value: number | Buffer): void => {
+      try {
+        if (typeof value === 'number') this.raw.setOption(level, option, value);
+        else this.raw.setOption(level, option, value, value.length);
+      } catch (e) {
+        this.raw.close();
+        throw withContext(`setsockopt ${what}`, o.ifname, e);
+      }
+    };
+    // the options of keepalived's read and send sockets (vrrp.c open_vrrp_*_socket), on one socket
+    set('SO_BINDTODEVICE', SOL_SOCKET, SO_BINDTODEVICE, Buffer.from(`${o.ifname}\0`));
+    set('IP_HDRINCL', IPPROTO_IP, IP_HDRINCL, 1);
+    // only the groups this socket joined, not every group the host is in
+    set('IP_MULTICAST_ALL', IPPROTO_IP, IP_MULTICAST_ALL, 0);
+    if (!o.unicast) {
+      set('IP_ADD_MEMBERSHIP', IPPROTO_IP, IP_ADD_MEMBERSHIP, ipMreqn(bound, o.ifindex));
+      set('IP_MULTICAST_IF', IPPROTO_IP, IP_MULTICAST_IF, ipMreqn('0.0.0.0', o.ifindex));
+      // our own adverts are not news to us
+      set('IP_MULTICAST_LOOP', IPPROTO_IP, IP_MULTICAST_LOOP, 0);
+    }
+    this.raw.on('message', (buffer) => {
+      const ip = decodeIpv4(buffer);
+      // The kernel validated the header (ip_rcv); keepalived binds its socket to
+      // the group or the unicast source, which raw-socket cannot: the same
+      // filter, on the destination.
+      if ('kind' in ip || ip.dst !== bound) return;
+      handlers.packet({
+        // raw-socket reuses its buffer for the next packet
+        payload: Buffer.from(ip.payload),
+        source: ip.src,
+        destination: ip.dst,
+        ttl: ip.ttl,
+        multicast: isMulticast(ipToBytes(ip.dst)),
+        ifindex: this.ifindex,
+      });
+    });
+    this.raw.on('error', (err) => {
+      this.close();
+      handlers.error(withContext('VRRP socket', o.ifname, err));
+    });
+  }
+
+  send(advert: OutgoingAdvert): Promise<void> {
+    // raw-socket would quietly open a fresh socket
+    if (this.closed) return Promise.reject(new Error('send: the VRRP socket is closed'));
+    // one id per advert: every unicast peer gets the same (vrrp.c vrrp_send_adv)
+    const vrid = vridOf(advert.to[0]?.message ?? Buffer.alloc(0)) ?? 0;
+    const id = ((this.lastIds.get(vrid) ?? 0) % 0xffff) + 1;
+    this.lastIds.set(vrid, id);
+    return sendEach(advert, (message, dst) => {
+      const packet = Buffer.concat([ipv4Header({ src: advert.src, dst, ttl: advert.ttl ?? VRRP_TTL, id, payloadLength: message.length }), message]);
+      // keepalived adds MSG_DONTROUTE to multicast sends, which raw-socket cannot; out of a
+      // bound interface a multicast route is on-link anyway (routes shorter than /4 are ignored)
+      return new Promise((resolve, reject) => {
+        this.raw.send(packet, 0, packet.length, dst, (err) => (err ? reject(withContext(`send to ${dst}`, this.ifname, err)) : resolve()));
+      });
+    });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.raw.close();
+  }
+}
+
+// ---------------------------------------------------------------- IPv6: the native addon
+
+class Ipv6VrrpSocket implements VrrpSocket {
+  readonly family = 6 as const;
+  readonly key: string;
+  readonly ifindex: number;
+  private readonly ifname: string;
+  private readonly native: Vrrp6Socket;
+  private closed = false;
+
+  constructor(o: VrrpSocketOptions, handlers: VrrpSocketHandlers) {
+    this.key = sockpoolKey(o);
+    this.ifindex = o.ifindex;
+    this.ifname = o.ifname;
+    const { Vrrp6Socket } = loadNative();
+    this.native = new Vrrp6Socket(
+      { ifname: o.ifname, ifindex: o.ifindex, address: ipToBytes(boundAddress(o)) },
+      (payload, source, destination, hopLimit, ifindex) =>
+        handlers.packet({
+          payload,
+          source: bytesToIp(source),
+          destination: bytesToIp(destination),
+          ttl: hopLimit,
+          multicast: isMulticast(destination),
+          ifindex,
+        }),
+      (err) => {
+        this.close();
+        handlers.error(err);
+      },
+    );
+  }
+
+  send(advert: OutgoingAdvert): Promise<void> {
+    const src = ipToBytes(advert.src);
+    return sendEach(advert, async (message, dst) => {
+      try {
+        this.native.send(message, src, ipToBytes(dst), advert.ttl ?? -1);
+      } catch (e) {
+        throw withContext(`send to ${dst}`, this.ifname, e);
+      }
+    });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.native.close();
+  }
+}
+
+/** Opens the VRRP socket for `options` (root or CAP_NET_RAW); throws with the errno text if the kernel refuses. */
+export function openVrrpSocket(options: VrrpSocketOptions, handlers: VrrpSocketHandlers): VrrpSocket {
+  return options.family === 4 ? new Ipv4VrrpSocket(options, handlers) : new Ipv6VrrpSocket(options, handlers);
+}
