@@ -47,7 +47,7 @@ export const GLOBAL_CODES = codes({
   TSKAD_E_TOO_MANY_ARGUMENTS: {
     severity: 'error',
     summary: 'more words than the keyword takes, for a keyword keepalived then ignores whole',
-    help: 'Most keywords ignore extra words with a warning (TSKAD_E_EXTRA_ARGUMENT), but keepalived rejects the whole line of snmp_socket and vrrp_rx_bufs_multiplier when it has more than one word, and so does tskad: the default stays in force. Quote a value that contains spaces.',
+    help: 'Most keywords ignore extra words with a warning (TSKAD_W_EXTRA_ARGUMENT), but keepalived rejects the whole line of snmp_socket and vrrp_rx_bufs_multiplier when it has more than one word, and so does tskad: the default stays in force. Quote a value that contains spaces.',
   },
   TSKAD_E_CONFLICTING_OPTIONS: {
     severity: 'error',

@@ -17,15 +17,16 @@ export const SCHEMA_CODES = codes({
     summary: 'a keyword given without the argument it needs',
     help: 'Give the argument on the same line as the keyword.',
   },
-  TSKAD_E_EXTRA_ARGUMENT: {
+  TSKAD_W_EXTRA_ARGUMENT: {
     severity: 'warning',
+    testExit: 0,
     summary: 'more arguments than the keyword takes',
     help: 'The extra words are ignored. A command with arguments must be quoted as one word: notify_master "/path/script.sh master".',
   },
   TSKAD_E_MISSING_KEYWORD: {
     severity: 'error',
     summary: 'a block without a keyword it requires',
-    help: 'For example vrrp_instance needs virtual_router_id. The block is reported at its opening line.',
+    help: 'For example vrrp_instance needs virtual_router_id. It is reported where the block closes, as keepalived reports it once it has read the whole block; the message names the line that opened it.',
   },
   TSKAD_E_NOT_A_BLOCK: {
     severity: 'error',

@@ -102,6 +102,7 @@ export const VRRP_CODES = codes({
   },
   TSKAD_W_DUPLICATE_VIP: {
     severity: 'warning',
+    testExit: 0,
     summary: 'the same virtual address given twice',
     help: 'keepalived accepts it, but two instances owning one address fight over it when both are MASTER, and a repeat within an instance is a typo. Each address should appear once.',
   },

@@ -152,7 +152,7 @@ export function argWords(node: ConfNode, cx: ReadCx, min: number, max: number): 
   }
   if (node.args.length > max) {
     const extra = node.args[max]!;
-    cx.report('TSKAD_E_EXTRA_ARGUMENT', `${name} takes at most ${max} argument${max === 1 ? '' : 's'}; '${extra.text}' and after are ignored`, extra.loc);
+    cx.report('TSKAD_W_EXTRA_ARGUMENT', `${name} takes at most ${max} argument${max === 1 ? '' : 's'}; '${extra.text}' and after are ignored`, extra.loc);
     return node.args.slice(0, max);
   }
   return node.args;
@@ -448,7 +448,7 @@ export function sub<B extends BlockSpec, H extends z.ZodRawShape = {}>(inner: Bl
         }
         head = r.data;
       } else if (node.args.length > 0) {
-        cx.report('TSKAD_E_EXTRA_ARGUMENT', `${node.keyword.text} takes no arguments before '{'; '${node.args[0]!.text}' is ignored`, node.args[0]!.loc);
+        cx.report('TSKAD_W_EXTRA_ARGUMENT', `${node.keyword.text} takes no arguments before '{'; '${node.args[0]!.text}' is ignored`, node.args[0]!.loc);
       }
       const body = cx.bindBlock(inner as unknown as Block, node, cx.path);
       if (body === undefined) return INVALID;

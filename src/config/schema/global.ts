@@ -365,7 +365,7 @@ function readUmask(ws: readonly Word[], cx: ReadCx): number | typeof INVALID {
     const t = first.text;
     const n = /^0x[0-9a-f]+$/i.test(t) ? parseInt(t, 16) : /^0[0-7]*$/.test(t) ? parseInt(t, 8) : /^[1-9]\d*$/.test(t) ? Number(t) : Number.NaN;
     if (!(n <= 0o777)) return bad(cx, first, `umask: '${t}' is not a mode of at most 0777`);
-    if (ws.length > 1) cx.report('TSKAD_E_EXTRA_ARGUMENT', `umask takes one number; '${ws[1]!.text}' and after are ignored`, ws[1]!.loc);
+    if (ws.length > 1) cx.report('TSKAD_W_EXTRA_ARGUMENT', `umask takes one number; '${ws[1]!.text}' and after are ignored`, ws[1]!.loc);
     return n;
   }
   const expr = ws.map((w) => w.text).join('');

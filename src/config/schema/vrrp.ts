@@ -11,7 +11,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { Word } from '../source.js';
-import { argWords, block, flag, INVALID, int, keyword, lines, one, oneOf, optionalFlag, required, seconds, str, sub, toInteger, toNumber, wordBlock, words, type ReadCx } from './dsl.js';
+import { argWords, block, firstWins, flag, INVALID, int, keyword, lines, one, oneOf, optionalFlag, required, seconds, str, sub, toInteger, toNumber, wordBlock, words, type ReadCx } from './dsl.js';
 import { ipAddress, nameHead, printScript, readScript, scriptKeyword, scriptSchema } from './common.js';
 import { addressBlock, readUnsigned, routeBlock, ruleBlock } from './address.js';
 
@@ -22,7 +22,8 @@ const TIMER_MAX_S = Math.floor(U32_MAX / 1e6);
 
 // ---------------------------------------------------------------- keyword shapes
 
-const script = (doc: string) => scriptKeyword({ doc });
+/** keepalived keeps the first notify script of a kind and reports a repeat */
+const script = (doc: string) => firstWins(scriptKeyword({ doc }));
 
 /**
  * Two spellings setting one boolean field (`accept`/`no_accept`,
@@ -115,7 +116,7 @@ function readTracked(ws: readonly Word[], cx: ReadCx, r: TrackRules): Tracked | 
       if (r.strictOption) return INVALID;
     }
   }
-  if (extra) cx.report('TSKAD_E_EXTRA_ARGUMENT', `'${extra.text}' and after are ignored`, extra.loc);
+  if (extra) cx.report('TSKAD_W_EXTRA_ARGUMENT', `'${extra.text}' and after are ignored`, extra.loc);
   return entry;
 }
 
@@ -271,7 +272,7 @@ const interfaceUpDownDelays = lines(
       cx.report('TSKAD_E_MISSING_ARGUMENT', `no delays for ${ifW!.text}`, ifW!.loc);
       return INVALID;
     }
-    if (extra) cx.report('TSKAD_E_EXTRA_ARGUMENT', `'${extra.text}' and after are ignored`, extra.loc);
+    if (extra) cx.report('TSKAD_W_EXTRA_ARGUMENT', `'${extra.text}' and after are ignored`, extra.loc);
     // keepalived 2.2.7 makes a missing up delay 0 (the man page says: equal to the down delay)
     return { name: ifW!.text, down: toNumber(downW.text), up: upW ? toNumber(upW.text) : 0 };
   },

@@ -88,7 +88,7 @@ const CASES: readonly Case[] = [
   { body: 'random_seed -1', keepalived: 5, codes: ['TSKAD_E_BAD_VALUE'] },
   { body: 'vrrp_rx_bufs_multiplier 2 3', keepalived: 5, codes: ['TSKAD_E_TOO_MANY_ARGUMENTS'] },
   { body: 'snmp_socket unix:/run/agentx extra', keepalived: 5, codes: ['TSKAD_E_TOO_MANY_ARGUMENTS'] },
-  { body: 'max_auto_priority 5 6', keepalived: 0, codes: ['TSKAD_E_EXTRA_ARGUMENT'] },
+  { body: 'max_auto_priority 5 6', keepalived: 0, codes: ['TSKAD_W_EXTRA_ARGUMENT'] },
   { body: 'rs_init_notifies maybe', keepalived: 5, codes: ['TSKAD_E_BAD_VALUE'] },
   { body: '', top: 'child_wait_time -1', keepalived: 5, codes: ['TSKAD_E_BAD_VALUE'] },
   { body: '', top: 'child_wait_time 1.5', keepalived: 5, codes: ['TSKAD_E_BAD_VALUE'] },

@@ -337,7 +337,7 @@ test('keywords keepalived turns on by presence ignore an argument, with a warnin
   assert.equal(r.config.globalDefs.vrrpSkipCheckAdvAddr, true);
   assert.deepEqual(
     r.diagnostics.items.map((d) => [d.code, d.loc?.line]),
-    [['TSKAD_E_EXTRA_ARGUMENT', 3], ['TSKAD_E_EXTRA_ARGUMENT', 4], ['TSKAD_E_EXTRA_ARGUMENT', 5]],
+    [['TSKAD_W_EXTRA_ARGUMENT', 3], ['TSKAD_W_EXTRA_ARGUMENT', 4], ['TSKAD_W_EXTRA_ARGUMENT', 5]],
   );
 });
 

@@ -108,7 +108,7 @@ test('virtual_server switches take no argument: keepalived turns them on whateve
   const v = config.virtualServer[0]!;
   assert.deepEqual([v.alpha, v.omega, v.haSuspend, v.inhibitOnFailure, v.flag1, v.flag2], [true, true, true, true, true, true]);
   // and sh-fallback without lvs_sched sh is refused
-  assert.deepEqual(codes, ['5 TSKAD_E_EXTRA_ARGUMENT', '11 TSKAD_E_LVS_OPTION_NOT_APPLICABLE']);
+  assert.deepEqual(codes, ['5 TSKAD_W_EXTRA_ARGUMENT', '11 TSKAD_E_LVS_OPTION_NOT_APPLICABLE']);
 });
 
 test('timers are seconds with microsecond resolution', () => {

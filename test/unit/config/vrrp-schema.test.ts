@@ -7,7 +7,7 @@ import { printConfig } from '../../../src/config/printer.js';
 import { CODES } from '../../../src/config/codes/index.js';
 
 /** Codes of the binding stage: a keyword or value the schema did not take. */
-const SCHEMA_PROBLEMS = new Set(['TSKAD_E_UNKNOWN_KEYWORD', 'TSKAD_E_BAD_VALUE', 'TSKAD_E_MISSING_ARGUMENT', 'TSKAD_E_EXTRA_ARGUMENT', 'TSKAD_E_MISSING_KEYWORD', 'TSKAD_E_NOT_A_BLOCK', 'TSKAD_E_BAD_ENTRY']);
+const SCHEMA_PROBLEMS = new Set(['TSKAD_E_UNKNOWN_KEYWORD', 'TSKAD_E_BAD_VALUE', 'TSKAD_E_MISSING_ARGUMENT', 'TSKAD_W_EXTRA_ARGUMENT', 'TSKAD_E_MISSING_KEYWORD', 'TSKAD_E_NOT_A_BLOCK', 'TSKAD_E_BAD_ENTRY']);
 
 const schemaProblems = (r: ReturnType<typeof loadConfigText>) =>
   r.diagnostics.items.filter((d) => SCHEMA_PROBLEMS.has(d.code)).map((d) => `${d.loc?.line}:${d.loc?.col} ${d.code} ${d.message}`);
@@ -180,7 +180,7 @@ describe('vrrp_script', () => {
   test('an unquoted command keeps only its first word, as in keepalived', () => {
     const r = loadConfigText('vrrp_script chk {\n    script killall -0 nginx\n}\n');
     assert.equal(r.config.vrrpScript[0]!.script.command, 'killall');
-    assert.deepEqual(r.diagnostics.items.map((d) => [d.code, d.loc?.col]), [['TSKAD_E_EXTRA_ARGUMENT', 20], ['TSKAD_W_UNUSED_SCRIPT', 1]]);
+    assert.deepEqual(r.diagnostics.items.map((d) => [d.code, d.loc?.col]), [['TSKAD_W_EXTRA_ARGUMENT', 20], ['TSKAD_W_UNUSED_SCRIPT', 1]]);
   });
 
   test('no script, a weight beyond ±253, interval 0', () => {
