@@ -1,0 +1,537 @@
+// One running VRRP instance: drives the pure state machine (fsm.ts) with
+// events — startup, received adverts that pass the receiver's checks
+// (RFC 5798 §7.1, advert-check.ts), timer expiry, priority and fault
+// changes, shutdown — and carries out its actions through ports: adverts
+// (§5, packet.ts) to the group or the unicast peers, the VIPs and excluded
+// VIPs in the kernel, gratuitous ARP / unsolicited NA bursts (§6.4.1), and
+// one timer per kind at absolute monotonic times. Every state change passes
+// through `funnel`, which logs keepalived's line `(VI_1) Entering MASTER
+// STATE` with a structured record, counts it and tells listeners.
+//
+// Timers do not drift: a timer's follow-up is due one interval after the
+// previous due time, not after the moment the callback happened to run.
+import { EventEmitter } from 'node:events';
+import { ipToBytes } from '../net/ip.js';
+import type { AddressSpec } from '../net/rtnl-address.js';
+import type { Logger } from '../observe/log.js';
+import { checkAdvert, REJECTION_COUNTER, type ReceiveParams, type Rejection } from './advert-check.js';
+import { initialMachine, masterDownInterval, step, type TimerKind, type VrrpAction, type VrrpEvent, type VrrpMachine, type VrrpParams, type VrrpState } from './fsm.js';
+import { COUNTER_OF, decodeAdvert, encodeAdvert, isDecodeError, type Advert, type ChecksumVariant, type DecodeError } from './packet.js';
+import type { InstancePlan } from './params.js';
+import type { Cancel, Scheduler } from './scheduler.js';
+import type { TrackResult } from './track-interface.js';
+
+/** keepalived's statistics names (vrrp.h vrrp_stats, the JSON and SNMP names), plus RFC 6527's version and checksum errors */
+export const STAT_NAMES = [
+  'advert_rcvd',
+  'advert_sent',
+  'become_master',
+  'release_master',
+  'packet_len_err',
+  'advert_interval_err',
+  'ip_ttl_err',
+  'invalid_type_rcvd',
+  'addr_list_err',
+  'invalid_authtype',
+  'authtype_mismatch',
+  'auth_failure',
+  'pri_zero_rcvd',
+  'pri_zero_sent',
+  'version_err',
+  'checksum_err',
+] as const;
+export type StatName = (typeof STAT_NAMES)[number];
+export type Stats = Record<StatName, number>;
+
+/** One advert: to the group, or to each unicast peer (VRRPv3's checksum covers the destination, RFC 5798 §5.2.8). */
+export interface OutgoingAdvert {
+  readonly src: string;
+  /** unicast_ttl; undefined: 255 (the socket's default for multicast) */
+  readonly ttl?: number;
+  readonly to: ReadonlyArray<{ readonly dst: string; readonly message: Buffer }>;
+}
+
+/** What an instance needs from the world. */
+export interface InstancePorts {
+  readonly scheduler: Scheduler;
+  readonly log: Logger;
+  sendAdvert(advert: OutgoingAdvert): Promise<void>;
+  addAddress(spec: AddressSpec): Promise<void>;
+  removeAddress(spec: AddressSpec): Promise<void>;
+  /** one GARP (IPv4) or unsolicited NA (IPv6) per entry, in order, on `dev` */
+  announce(dev: string, addresses: readonly string[]): Promise<void>;
+}
+
+/** A packet for this instance's VRID, as the socket delivered it. */
+export interface IncomingPacket {
+  readonly payload: Buffer;
+  readonly source: string;
+  readonly destination: string;
+  /** TTL / hop limit, when known */
+  readonly ttl?: number;
+  readonly multicast: boolean;
+}
+
+export interface TransitionRecord {
+  readonly instance: string;
+  readonly vrid: number;
+  readonly from: VrrpState;
+  readonly to: VrrpState;
+  readonly reason: string;
+  /** effective priority at the transition (what keepalived's notify passes) */
+  readonly priority: number;
+}
+
+/** A sync group's say in when a member may become MASTER (sync-group.ts). */
+export interface GroupGate {
+  /** the member's master-down timer ran out, so it wants MASTER: may it go now? */
+  mayBecomeMaster(member: VrrpRuntime): boolean;
+  /** an advert from a live master holds the member in BACKUP: it no longer wants MASTER */
+  heldInBackup(member: VrrpRuntime): void;
+}
+
+interface InstanceEvents {
+  transition: [TransitionRecord];
+  /** the instance's own faults (not its group's) started or ended */
+  ownFault: [boolean];
+  priority: [{ readonly from: number; readonly to: number }];
+}
+
+/** The fault reason a sync group puts on every member while any member is faulty. */
+export const SYNC_GROUP_FAULT = 'sync group';
+/** The fault reason while the interface has no address to send adverts from. */
+export const NO_ADDRESS_FAULT = 'no address';
+
+const emptyStats = (): Stats => Object.fromEntries(STAT_NAMES.map((n) => [n, 0])) as Stats;
+
+/** keepalived's wording for each receiver rejection (vrrp.c vrrp_check_packet). */
+function rejectionText(r: Rejection, p: ReceiveParams, plan: InstancePlan): string {
+  switch (r.kind) {
+    case 'ttl':
+      return `invalid TTL/HL. Received ${r.ttl} and expect 255`;
+    case 'version':
+      return `wrong version. Received ${r.version} and expect ${p.version}`;
+    case 'invalid-auth-type':
+      return `Invalid auth type: ${r.authType}`;
+    case 'auth-type-mismatch':
+      return `received a ${r.authType} auth, expecting ${p.authType}!`;
+    case 'auth-failure':
+      return 'received an invalid passwd!';
+    case 'interval':
+      return `advertisement interval mismatch mine=${p.advertInt / 100} sec rcv'd=${r.got / 100} sec`;
+    case 'address-count':
+      return `received an unexpected ip number count ${r.got}, expected ${p.vips.length}!`;
+    case 'cast-mismatch':
+      return p.unicast ? 'Expected unicast packet but received multicast packet' : 'Expected multicast packet but received unicast packet';
+    case 'address-missing':
+      return `ip address associated with VRID ${plan.vrid} not present in MASTER advert: ${r.address}`;
+    case 'not-a-peer':
+      return `unicast source address ${r.source} not a unicast peer`;
+  }
+}
+
+function decodeErrorText(e: DecodeError, version: number): string {
+  switch (e.kind) {
+    case 'length':
+      return `vrrp packet length error: ${e.detail}`;
+    case 'version':
+      return `wrong version. Received ${e.version} and expect ${version}`;
+    case 'type':
+      return `Invalid packet type. ${e.type} and expect 1`;
+    case 'checksum':
+      return `Invalid VRRPv${version} checksum`;
+  }
+}
+
+/**
+ * keepalived counts an advert as received once its header, length, TTL,
+ * authentication and cast are right, before it looks at the addresses
+ * and the unicast peer (vrrp.c vrrp_check_packet).
+ */
+const countedAsReceived = (r: Rejection | undefined, unicast: boolean): boolean =>
+  r === undefined || r.kind === 'address-missing' || r.kind === 'not-a-peer' || (r.kind === 'ttl' && unicast);
+
+/** How an FSM step is carried out: its Transition reason relabelled, or some actions withheld. */
+interface FeedOptions {
+  readonly reason?: string;
+  readonly withhold?: ReadonlySet<VrrpAction['type']>;
+}
+
+export class VrrpRuntime extends EventEmitter<InstanceEvents> {
+  private params: VrrpParams;
+  private machine: VrrpMachine;
+  private readonly timers = new Map<TimerKind, { readonly at: number; readonly cancel: Cancel }>();
+  readonly stats: Stats = emptyStats();
+  /** the address adverts go out from, and the tie-break compares */
+  private source: string | undefined;
+  /** skip_check_adv_addr: the master whose adverts were last accepted */
+  private knownMaster: string | undefined;
+  private sendChecksum: ChecksumVariant;
+  private vipsSet = false;
+  /** kernel and frame work, in order: VIPs go in before their GARPs, and out after they went in */
+  private effects: Promise<void> = Promise.resolve();
+  private group: GroupGate | undefined;
+  /** adverts handed to the socket and not yet sent: stop() waits for the priority-0 one */
+  private readonly sending = new Set<Promise<void>>();
+  /** the faults the last tracking verdict held */
+  private trackFaults: ReadonlySet<string> = new Set();
+
+  constructor(
+    readonly plan: InstancePlan,
+    params: VrrpParams,
+    private readonly receiveParams: ReceiveParams,
+    private readonly ports: InstancePorts,
+  ) {
+    super();
+    this.params = params;
+    this.machine = initialMachine(params);
+    this.sendChecksum = plan.checksum.send;
+    this.source = plan.sourceAddress;
+  }
+
+  get name(): string {
+    return this.plan.name;
+  }
+  get state(): VrrpState {
+    return this.machine.state;
+  }
+  get priority(): number {
+    return this.machine.priority;
+  }
+  get faults(): ReadonlySet<string> {
+    return this.machine.faults;
+  }
+  get ownFaulty(): boolean {
+    return [...this.machine.faults].some((f) => f !== SYNC_GROUP_FAULT);
+  }
+  get sourceAddress(): string | undefined {
+    return this.source;
+  }
+  /** when each armed timer is due (for status output and tests) */
+  timerDue(kind: TimerKind): number | undefined {
+    return this.timers.get(kind)?.at;
+  }
+
+  joinGroup(gate: GroupGate): void {
+    this.group = gate;
+  }
+
+  /** Leaves INIT (RFC 5798 §6.4.1): the owner becomes MASTER, anyone else waits as BACKUP; FAULT while a fault holds. */
+  start(): void {
+    if (this.source === undefined && !this.machine.faults.has(NO_ADDRESS_FAULT)) this.setFault(NO_ADDRESS_FAULT, true);
+    this.feed({ type: 'Startup' }, this.ports.scheduler.now());
+  }
+
+  /** Stops (RFC 5798 §6.4.3: a MASTER sends priority 0 and releases its VIPs); `release: false` (-V) keeps both. */
+  async stop(o: { release?: boolean } = {}): Promise<void> {
+    const release = o.release ?? true;
+    if (this.state !== 'INIT') {
+      this.feed({ type: 'Shutdown' }, this.ports.scheduler.now(), release ? {} : { withhold: new Set(['SendAdvert', 'DelVips']) });
+    }
+    for (const kind of [...this.timers.keys()]) this.cancelTimer(kind);
+    await Promise.all([this.effects, ...this.sending]);
+  }
+
+  /**
+   * The interface's own address, when no mcast_src_ip / unicast_src_ip is
+   * set: adverts come from it and the equal-priority tie-break compares it
+   * (RFC 5798 §6.4.3). Without one the instance cannot advertise: FAULT.
+   */
+  setInterfaceAddress(address: string | undefined): void {
+    if (this.plan.sourceAddress !== undefined) return;
+    this.source = address;
+    if (address !== undefined) this.params = { ...this.params, primaryAddress: ipToBytes(address) };
+    if ((address === undefined) !== this.machine.faults.has(NO_ADDRESS_FAULT)) {
+      if (address === undefined) this.ports.log.info({ instance: this.name }, `(${this.name}) entering FAULT state (no IPv${this.plan.family} address for interface)`);
+      this.setFault(NO_ADDRESS_FAULT, address === undefined);
+    }
+  }
+
+  /** The tracked objects' weights moved: effective priority = base + weight (fsm.ts clamps it). */
+  setTrackingWeight(weight: number): void {
+    const before = this.machine.priority;
+    const oldDown = masterDownInterval(this.params, before, this.machine.masterAdverInt);
+    this.feed({ type: 'PriorityChanged', effective: this.params.basePriority + weight }, this.ports.scheduler.now());
+    const after = this.machine.priority;
+    if (after === before) return;
+    this.ports.log.info({ instance: this.name, vrid: this.plan.vrid, from: before, to: after }, `(${this.name}) Changing effective priority from ${before} to ${after}`);
+    // keepalived moves a running master-down timer by the change in skew (vrrp_track.c vrrp_set_effective_priority)
+    const due = this.timerDue('masterDown');
+    if (this.state === 'BACKUP' && due !== undefined) this.arm('masterDown', due + masterDownInterval(this.params, after, this.machine.masterAdverInt) - oldDown);
+    this.emit('priority', { from: before, to: after });
+  }
+
+  /** The tracked objects' verdict (track-interface.ts trackResult): their weight, and the faults they hold. */
+  applyTracking(r: TrackResult): void {
+    const now = new Set(r.faults);
+    for (const f of this.trackFaults) if (!now.has(f)) this.setFault(f, false);
+    for (const f of now) this.setFault(f, true);
+    this.trackFaults = now;
+    this.setTrackingWeight(r.weight);
+  }
+
+  /** A reason to be in FAULT started or ended (a tracked interface, a missing address, the sync group). */
+  setFault(reason: string, fault: boolean): void {
+    if (this.machine.faults.has(reason) === fault) return;
+    const wasOwnFaulty = this.ownFaulty;
+    this.feed({ type: 'FaultChanged', fault, reason }, this.ports.scheduler.now());
+    if (this.ownFaulty !== wasOwnFaulty) this.emit('ownFault', this.ownFaulty);
+  }
+
+  /** Sync group: become MASTER now, as if the master-down timer had run out (keepalived vrrp_sync_master). */
+  syncToMaster(group: string): void {
+    if (this.state !== 'BACKUP') return;
+    this.feed({ type: 'TimerExpired', timer: 'masterDown' }, this.ports.scheduler.now(), { reason: `sync group ${group}` });
+  }
+
+  /**
+   * Sync group: leave MASTER for BACKUP, releasing the VIPs without the
+   * priority-0 advert a fault sends (keepalived vrrp_sync_backup). fsm.ts
+   * has no such event yet: a higher-priority advert that cannot lose the
+   * tie-break yields the same step, with the extra advert withheld.
+   */
+  syncToBackup(group: string): void {
+    if (this.state !== 'MASTER') return;
+    const unbeatable = Buffer.alloc(this.plan.family === 4 ? 4 : 16, 0xff);
+    this.feed(
+      { type: 'AdvertReceived', priority: 255, maxAdverInt: this.machine.masterAdverInt, source: unbeatable },
+      this.ports.scheduler.now(),
+      { reason: `sync group ${group}`, withhold: new Set(['SendAdvert']) },
+    );
+  }
+
+  /** One packet addressed to this instance's VRID. */
+  receive(pkt: IncomingPacket): void {
+    // keepalived reads and drops everything while in FAULT or INIT, uncounted
+    if (this.state === 'FAULT' || this.state === 'INIT') return;
+    const decoded = decodeAdvert(
+      pkt.payload,
+      { family: this.plan.family, src: pkt.source, dst: pkt.destination, mcastGroup: this.plan.checksumGroup },
+      this.plan.checksum.autoSwitch && this.sendChecksum === 'mcast-dst' ? ['mcast-dst'] : this.plan.checksum.accept,
+    );
+    if (isDecodeError(decoded)) {
+      this.stats[COUNTER_OF[decoded.kind] as StatName]++;
+      this.ports.log.info({ instance: this.name, source: pkt.source }, `(${this.name}) ${decodeErrorText(decoded, this.plan.version)}`);
+      return;
+    }
+    if (decoded.checksum === 'mcast-dst' && this.plan.checksum.autoSwitch && this.sendChecksum !== 'mcast-dst') {
+      this.sendChecksum = 'mcast-dst';
+      this.ports.log.info({ instance: this.name }, `(${this.name}) Setting unicast VRRPv3 checksum to old version`);
+    }
+    const ad = decoded.advert;
+    if (ad.vrid !== this.plan.vrid) return;
+    // skip_check_adv_addr: a BACKUP trusts the address list of the master it already checked
+    const checkAddresses = !(this.plan.skipCheckAdvAddr && this.state === 'BACKUP' && this.knownMaster === pkt.source);
+    const rejection = checkAdvert(this.receiveParams, { advert: ad, source: pkt.source, ttl: pkt.ttl, multicast: pkt.multicast }, checkAddresses);
+    if (countedAsReceived(rejection, this.receiveParams.unicast)) this.stats.advert_rcvd++;
+    if (rejection) {
+      // RFC 2787 vrrpStatsAdvertisementIntervalErrors; keepalived 2.2.7 has the counter but leaves it at 0
+      const counter = rejection.kind === 'interval' ? 'advert_interval_err' : REJECTION_COUNTER[rejection.kind];
+      if (counter !== undefined) this.stats[counter as StatName]++;
+      this.ports.log.info({ instance: this.name, source: pkt.source, rejection: rejection.kind }, `(${this.name}) ${rejectionText(rejection, this.receiveParams, this.plan)}`);
+      return;
+    }
+    if (ad.priority === 0) this.stats.pri_zero_rcvd++;
+    this.advertAccepted(ad, pkt.source);
+  }
+
+  private advertAccepted(ad: Advert, source: string): void {
+    const was = this.state;
+    const ours = this.machine.priority;
+    const log = this.ports.log;
+    const tag = `(${this.name})`;
+    if (was === 'MASTER' && ad.priority === ours && source === this.source) {
+      log.info({ instance: this.name }, `${tag} WARNING - equal priority advert received from remote host with our IP address.`);
+    } else if (was === 'MASTER' && ad.priority === 255 && ours === 255) {
+      // two address owners: keepalived lowers itself to 254 for good, and so yields (vrrp.c vrrp_state_master_rx)
+      log.error({ instance: this.name, source }, `${tag} CONFIGURATION ERROR: local instance and a remote instance are both configured as address owner, please fix - reducing local priority`);
+      this.params = { ...this.params, basePriority: 254 };
+      this.machine = { ...this.machine, priority: 254 };
+    }
+    if (was === 'BACKUP' && ad.priority === 0) log.debug({ instance: this.name }, `${tag} Backup received priority 0 advertisement`);
+    if (was === 'MASTER' && ad.priority === 0) log.debug({ instance: this.name }, `${tag} Master received priority 0 message`);
+
+    const priority = this.machine.priority;
+    const actions = this.feed({ type: 'AdvertReceived', priority: ad.priority, maxAdverInt: ad.maxAdverInt * 10, source: ipToBytes(source) }, this.ports.scheduler.now());
+
+    if (was === 'BACKUP' && ad.priority > 0) {
+      this.knownMaster = source;
+      const held = actions.some((a) => a.type === 'ArmTimer' && a.timer === 'masterDown');
+      if (held) this.group?.heldInBackup(this);
+      else log.info({ instance: this.name, source }, `${tag} received lower priority (${ad.priority}) advert from ${source} - discarding`);
+    }
+    if (actions.some((a) => a.type === 'LowerPriorityAdvert')) {
+      const election = this.params.lowerPrioNoAdvert ? '' : ', forcing new election';
+      log.info({ instance: this.name, source }, `${tag} Received advert from ${source} with lower priority ${ad.priority}, ours ${priority}${election}`);
+    }
+    if (was === 'MASTER' && this.state === 'BACKUP') {
+      const why = ad.priority > priority ? `with higher priority ${ad.priority}, ours ${priority}` : `with same priority ${ad.priority} but higher IP address than ours`;
+      log.info({ instance: this.name, source }, `${tag} Master received advert from ${source} ${why}`);
+    }
+  }
+
+  /** Runs one FSM step and carries out its actions; returns them for the caller to inspect. */
+  private feed(ev: VrrpEvent, now: number, o: FeedOptions = {}): readonly VrrpAction[] {
+    const r = step(this.params, this.machine, ev, now);
+    this.machine = r.machine;
+    // the change of state is told first, then carried out, in keepalived's order: "Entering FAULT STATE", then the priority-0 advert
+    const transitions = r.actions.flatMap((a) => (a.type === 'Transition' ? [this.funnel(a.from, a.to, o.reason ?? a.reason)] : []));
+    for (const a of r.actions) if (a.type !== 'Transition' && !o.withhold?.has(a.type)) this.carryOut(a);
+    // listeners (a sync group) act on other instances only once this one's step is complete
+    for (const t of transitions) this.emit('transition', t);
+    return r.actions;
+  }
+
+  /** Every state change, logged, counted and published once (STYLE: one transition funnel). */
+  private funnel(from: VrrpState, to: VrrpState, reason: string): TransitionRecord {
+    const record: TransitionRecord = { instance: this.name, vrid: this.plan.vrid, from, to, reason, priority: this.machine.priority };
+    if (to === 'MASTER') this.stats.become_master++;
+    if (from === 'MASTER' && to !== 'INIT') this.stats.release_master++;
+    // keepalived says nothing when stopping; its "(init)" marks the first state after startup
+    const init = from === 'INIT' && to !== 'MASTER' ? ' (init)' : '';
+    const text = to === 'INIT' ? `(${this.name}) Leaving ${from} STATE (${reason})` : `(${this.name}) Entering ${to} STATE${init}`;
+    if (to === 'INIT') this.ports.log.debug(record, text);
+    else this.ports.log.info(record, text);
+    return record;
+  }
+
+  private carryOut(a: Exclude<VrrpAction, { type: 'Transition' }>): void {
+    switch (a.type) {
+      case 'SendAdvert':
+        return this.sendAdvert(a.priority);
+      case 'AddVips':
+        return this.addVips();
+      case 'DelVips':
+        return this.delVips();
+      case 'SendGarp':
+        return this.sendGarp(a.repeat);
+      case 'ArmTimer':
+        return this.arm(a.timer, a.at);
+      case 'CancelTimer':
+        return this.cancelTimer(a.timer);
+      case 'LowerPriorityAdvert':
+        return;
+      case 'Ignored':
+        this.ports.log.debug({ instance: this.name, state: a.state, event: a.event }, `(${this.name}) ${a.event} ignored in ${a.state} state`);
+        return;
+    }
+  }
+
+  /** RFC 5798 §5: the VIPs in config order; VRRPv2 PASS carries the key (RFC 2338 §5.3.6.1). */
+  private advert(priority: number, src: string, dst: string): Buffer {
+    const p = this.plan;
+    return encodeAdvert(
+      {
+        version: p.version,
+        vrid: p.vrid,
+        priority,
+        maxAdverInt: p.advertIntCs,
+        addresses: p.advertAddresses,
+        authType: p.authType,
+        ...(p.authData && { authData: p.authData }),
+      },
+      { family: p.family, src, dst, mcastGroup: p.checksumGroup },
+      { checksum: this.sendChecksum },
+    );
+  }
+
+  private sendAdvert(priority: number): void {
+    const src = this.source;
+    if (src === undefined) return;
+    const p = this.plan;
+    const dsts = p.mcastGroup !== undefined ? [p.mcastGroup] : p.unicastPeers;
+    const advert: OutgoingAdvert = {
+      src,
+      ...(p.mcastGroup === undefined && p.ttl !== undefined && { ttl: p.ttl }),
+      to: dsts.map((dst) => ({ dst, message: this.advert(priority, src, dst) })),
+    };
+    const sending = this.ports.sendAdvert(advert).catch((e: Error) => {
+      // a priority-0 advert on a dead link is expected to fail (keepalived stays quiet too)
+      const level = priority === 0 ? 'debug' : 'info';
+      this.ports.log[level]({ instance: this.name, err: e.message }, `(${this.name}) send advert error: ${e.message}`);
+    });
+    this.sending.add(sending);
+    void sending.finally(() => this.sending.delete(sending));
+    this.stats.advert_sent++;
+    if (priority === 0) {
+      this.stats.pri_zero_sent++;
+      this.ports.log.debug({ instance: this.name }, `(${this.name}) sent 0 priority`);
+    }
+  }
+
+  private enqueue(work: () => Promise<void>): void {
+    this.effects = this.effects.then(work);
+  }
+
+  /** Each address on its own: one the kernel refuses does not keep the others out. */
+  private eachAddress(verb: 'add' | 'remove', op: (s: AddressSpec) => Promise<void>): () => Promise<void> {
+    return async () => {
+      for (const spec of this.plan.addresses) {
+        try {
+          await op(spec);
+        } catch (e) {
+          this.ports.log.error({ instance: this.name, address: spec.address, dev: spec.dev, err: (e as Error).message }, `(${this.name}) cannot ${verb} ${spec.address}/${spec.prefix} on ${spec.dev}: ${(e as Error).message}`);
+        }
+      }
+    };
+  }
+
+  private addVips(): void {
+    this.vipsSet = true;
+    this.ports.log.info({ instance: this.name }, `(${this.name}) setting VIPs.`);
+    this.enqueue(this.eachAddress('add', (s) => this.ports.addAddress(s)));
+  }
+
+  private delVips(): void {
+    if (!this.vipsSet) return;
+    this.vipsSet = false;
+    this.ports.log.info({ instance: this.name }, `(${this.name}) removing VIPs.`);
+    this.enqueue(this.eachAddress('remove', (s) => this.ports.removeAddress(s)));
+  }
+
+  /** `repeat` rounds over every VIP and excluded VIP, per interface (keepalived vrrp_send_link_update). */
+  private sendGarp(repeat: number): void {
+    if (!this.vipsSet || repeat === 0) return;
+    const byDev = new Map<string, string[]>();
+    for (const s of this.plan.addresses) {
+      const kind = s.address.includes(':') ? 'Unsolicited Neighbour Adverts' : 'gratuitous ARPs';
+      this.ports.log.debug({ instance: this.name }, `(${this.name}) Sending/queueing ${kind} on ${s.dev} for ${s.address}`);
+      byDev.set(s.dev, [...(byDev.get(s.dev) ?? []), s.address]);
+    }
+    this.enqueue(async () => {
+      await Promise.all(
+        [...byDev].map(([dev, addrs]) =>
+          this.ports.announce(dev, Array.from({ length: repeat }, () => addrs).flat()).catch((e: Error) => {
+            this.ports.log.error({ instance: this.name, dev, err: e.message }, `(${this.name}) gratuitous ARP / NA on ${dev} failed: ${e.message}`);
+          }),
+        ),
+      );
+    });
+  }
+
+  private arm(kind: TimerKind, at: number): void {
+    this.cancelTimer(kind);
+    this.timers.set(kind, { at, cancel: this.ports.scheduler.at(at, () => this.expire(kind, at)) });
+  }
+
+  private cancelTimer(kind: TimerKind): void {
+    this.timers.get(kind)?.cancel();
+    this.timers.delete(kind);
+  }
+
+  private expire(kind: TimerKind, due: number): void {
+    this.timers.delete(kind);
+    const actual = this.ports.scheduler.now();
+    // keep the cadence from the due time; after a stall of a whole interval, start afresh rather than catch up in a burst
+    const now = actual - due >= this.params.advertInt ? actual : due;
+    if (kind === 'masterDown' && this.state === 'BACKUP') {
+      this.ports.log.debug({ instance: this.name }, `(${this.name}) Receive advertisement timeout`);
+      if (this.group && !this.group.mayBecomeMaster(this)) {
+        // held back by the group: wait another Master_Down_Interval (vrrp_sync.c vrrp_sync_can_goto_master)
+        this.arm('masterDown', now + masterDownInterval(this.params, this.machine.priority, this.machine.masterAdverInt));
+        return;
+      }
+    }
+    this.feed({ type: 'TimerExpired', timer: kind }, now);
+  }
+}

@@ -1,0 +1,303 @@
+// The VRRP process (keepalived's VRRP child, vrrp_daemon.c): reads the
+// configuration, builds the instances and sync groups, shares sockets per
+// interface, family and group, follows links and addresses over rtnetlink
+// (tracked interfaces, the address adverts come from), starts, and on
+// SIGTERM/SIGINT stops gracefully: every MASTER sends priority 0 and
+// releases its VIPs before exit (RFC 5798 §6.4.3), so a backup takes over
+// within its Skew_Time; `-V` (dont_release_vrrp) leaves both alone, as
+// keepalived does.
+import { formatDiagnostic } from '../config/diagnostics.js';
+import { isAddressOwner } from '../config/effective-vrrp.js';
+import { defaultReadOptions, loadConfig, type ReadOptions } from '../config/load.js';
+import type { Config } from '../config/schema/index.js';
+import type { VrrpInstance } from '../config/schema/vrrp.js';
+import { parseMac } from '../net/announce.js';
+import { FrameSender, type AnnounceLink } from '../net/frame-sender.js';
+import { canonicalIp, ipToBytes } from '../net/ip.js';
+import { ipv6LinkLocal, primaryIpv4, type AddressInfo } from '../net/rtnl-address.js';
+import { isOperational, type LinkInfo } from '../net/rtnl-link.js';
+import { ipv6Forwarding, Rtnl, RtnlWatcher, type RtnlEvent } from '../net/rtnl.js';
+import { VipOwner } from '../net/vip-owner.js';
+import type { VrrpSocketOptions } from '../net/vrrp-socket.js';
+import { createLogger, type Logger } from '../observe/log.js';
+import { VrrpRuntime, type OutgoingAdvert } from './instance.js';
+import { instancePlan, receiveParams, unsupported, vrrpParams, type InstancePlan } from './params.js';
+import { realScheduler, type Scheduler } from './scheduler.js';
+import { SocketPool } from './socket-pool.js';
+import { SyncGroup } from './sync-group.js';
+import { trackedInterfaces, trackResult, type TrackedInterface } from './track-interface.js';
+
+export interface VrrpOptions {
+  /** -f */
+  readonly configFile: string;
+  /** -i, -e */
+  readonly readOptions?: ReadOptions;
+  /** -l (with -n): keepalived's console lines on stderr */
+  readonly console?: boolean;
+  /** -D */
+  readonly detail?: boolean;
+  /** instead of the one -l / -D would make */
+  readonly logger?: Logger;
+  /** -V: on stop, no priority 0 and the VIPs stay */
+  readonly dontReleaseVrrp?: boolean;
+  /** stop on SIGTERM / SIGINT (default true) */
+  readonly handleSignals?: boolean;
+  /** the VIP ledger (vip-owner.ts): a restart after a crash removes what the dead process had added */
+  readonly vipStateFile?: string;
+  readonly scheduler?: Scheduler;
+}
+
+export interface VrrpProcess {
+  readonly instances: readonly VrrpRuntime[];
+  readonly groups: readonly SyncGroup[];
+  /** Stops every instance (see the header), then closes sockets; idempotent. */
+  stop(): Promise<void>;
+  /** settles once stopped, by stop() or a signal */
+  readonly stopped: Promise<void>;
+}
+
+/** The tracked objects this build cannot follow yet; an instance that lists them is warned about. */
+const UNTRACKED = ['trackScript', 'trackFile', 'trackProcess', 'trackBfd'] as const;
+
+interface Member {
+  readonly vrrp: VrrpRuntime;
+  readonly tracked: readonly TrackedInterface[];
+}
+
+/** The links and addresses as rtnetlink last told them. */
+class NetView {
+  private readonly links = new Map<number, LinkInfo>();
+  private addresses: AddressInfo[];
+
+  constructor(links: readonly LinkInfo[], addresses: readonly AddressInfo[]) {
+    for (const l of links) this.links.set(l.index, l);
+    this.addresses = [...addresses];
+  }
+
+  link(name: string): LinkInfo | undefined {
+    return [...this.links.values()].find((l) => l.name === name);
+  }
+
+  isUp(name: string): boolean {
+    const l = this.link(name);
+    return l !== undefined && isOperational(l);
+  }
+
+  /** The address an instance sends from: the first primary IPv4 / IPv6 link-local address that is not one of its VIPs. */
+  sourceFor(plan: InstancePlan, current: string | undefined): string | undefined {
+    const l = this.link(plan.interface);
+    if (!l) return undefined;
+    const choice = { ...(current !== undefined && { current }), exclude: new Set(plan.addresses.map((a) => a.address)) };
+    return plan.family === 4 ? primaryIpv4(this.addresses, l.index, choice) : ipv6LinkLocal(this.addresses, l.index, choice);
+  }
+
+  /** Applies one event; returns the name of a link whose operational state changed. */
+  apply(ev: RtnlEvent): { readonly changed?: string; readonly up?: boolean } {
+    if (ev.type === 'link') {
+      if (ev.change === 'removed') this.links.delete(ev.link.index);
+      else this.links.set(ev.link.index, ev.link);
+      const moved = ev.change === 'up' || ev.change === 'down' || ev.change === 'removed' || ev.change === 'added';
+      return moved ? { changed: ev.link.name, up: ev.change !== 'removed' && isOperational(ev.link) } : {};
+    }
+    if (ev.type === 'address') {
+      const a = ev.address;
+      this.addresses = this.addresses.filter((x) => !(x.index === a.index && x.address === a.address && x.prefix === a.prefix));
+      if (ev.change === 'added') this.addresses.push(a);
+    }
+    return {};
+  }
+
+  replaceAddresses(addresses: readonly AddressInfo[]): void {
+    this.addresses = [...addresses];
+  }
+}
+
+/** keepalived keeps the first instance of a name and the first group an instance is named in. */
+function uniqueInstances(config: Config, log: Logger): VrrpInstance[] {
+  const seen = new Set<string>();
+  return config.vrrpInstance.filter((i) => {
+    if (seen.has(i.name)) return false;
+    seen.add(i.name);
+    const why = unsupported(i, config.globalDefs);
+    if (why) log.error({ instance: i.name }, `(${i.name}) ${why} - ignoring this instance`);
+    return why === undefined;
+  });
+}
+
+function groupOf(config: Config, name: string) {
+  return config.vrrpSyncGroup.find((g) => g.group.includes(name));
+}
+
+export async function runVrrp(o: VrrpOptions): Promise<VrrpProcess> {
+  const log = o.logger ?? createLogger({ console: o.console ?? false, detail: o.detail ?? false });
+  const scheduler = o.scheduler ?? realScheduler;
+  const loaded = loadConfig(o.configFile, o.readOptions ?? defaultReadOptions());
+  for (const d of loaded.diagnostics.sorted()) log[d.severity === 'warning' ? 'warn' : 'error']({ code: d.code }, formatDiagnostic(d));
+  if (loaded.diagnostics.hasFatal) throw new Error(`${o.configFile}: the configuration has fatal errors`);
+  const config = loaded.config;
+  const g = config.globalDefs;
+  log.info({ pid: process.pid }, `Starting VRRP process, pid=${process.pid}`);
+
+  const rtnl = Rtnl.open();
+  let watcher: RtnlWatcher | undefined;
+  const pool = new SocketPool(log, g.logUnknownVrids);
+  const frames = new FrameSender();
+  try {
+    watcher = await RtnlWatcher.open();
+    return await startVrrp(o, { log, scheduler, config, rtnl, watcher, pool, frames });
+  } catch (e) {
+    pool.close();
+    frames.close();
+    watcher?.close();
+    rtnl.close();
+    throw e;
+  }
+}
+
+interface Edges {
+  readonly log: Logger;
+  readonly scheduler: Scheduler;
+  readonly config: Config;
+  readonly rtnl: Rtnl;
+  readonly watcher: RtnlWatcher;
+  readonly pool: SocketPool;
+  readonly frames: FrameSender;
+}
+
+async function startVrrp(o: VrrpOptions, { log, scheduler, config, rtnl, watcher, pool, frames }: Edges): Promise<VrrpProcess> {
+  const g = config.globalDefs;
+  const net = new NetView(watcher.knownLinks(), await rtnl.addresses());
+  const owner = o.vipStateFile === undefined ? new VipOwner(rtnl) : VipOwner.load(rtnl, o.vipStateFile);
+  for (const r of await owner.removeLeftovers()) log.info({ address: r.key.address, dev: r.key.dev, outcome: r.outcome }, `removed VIP ${r.key.address}/${r.key.prefix} left on ${r.key.dev} by a previous run (${r.outcome})`);
+
+  const announceLink = async (dev: string): Promise<AnnounceLink> => {
+    const l = net.link(dev);
+    if (!l?.mac) throw new Error(`interface ${dev} is missing or has no hardware address`);
+    const group = config.garpGroup.find((x) => x.interface === dev || x.interfaces.includes(dev));
+    return {
+      ifindex: l.index,
+      mac: parseMac(l.mac),
+      router: await ipv6Forwarding(dev).catch(() => false),
+      garpInterval: group?.garpInterval ?? g.vrrpGarpInterval,
+      gnaInterval: group?.gnaInterval ?? g.vrrpGnaInterval,
+      ...(group && { garpGroup: String(config.garpGroup.indexOf(group)) }),
+    };
+  };
+
+  const members: Member[] = [];
+  for (const i of uniqueInstances(config, log)) {
+    const plan = instancePlan(i, g);
+    const family = plan.family;
+    let send: ((a: OutgoingAdvert) => Promise<void>) | undefined;
+    const vrrp = new VrrpRuntime(plan, vrrpParams(i, g, ipToBytes(family === 4 ? '0.0.0.0' : '::')), receiveParams(i, g), {
+      scheduler,
+      log,
+      sendAdvert: (a) => (send ? send(a) : Promise.reject(new Error(`no VRRP socket on ${plan.interface}`))),
+      addAddress: async (spec) => {
+        if ((await owner.add(spec)) === 'foreign') log.warn({ instance: i.name, address: spec.address }, `(${i.name}) ${spec.address}/${spec.prefix} was already on ${spec.dev}; it is not tskad's and stays after release`);
+      },
+      removeAddress: async (spec) => void (await owner.remove(spec)),
+      announce: async (dev, addresses) => frames.announce(await announceLink(dev), addresses),
+    });
+    vrrp.setInterfaceAddress(net.sourceFor(plan, undefined));
+    for (const kind of UNTRACKED) if (i[kind].length > 0) log.warn({ instance: i.name }, `(${i.name}) ${kind} is not supported yet and is ignored`);
+
+    const sg = groupOf(config, i.name);
+    const hasOwner = sg?.group.some((n) => config.vrrpInstance.some((x) => x.name === n && isAddressOwner(x))) ?? false;
+    const tracking = trackedInterfaces(i.name, {
+      interface: plan.interface,
+      trackInterface: i.trackInterface,
+      dontTrackPrimary: i.dontTrackPrimary,
+      owner: plan.owner,
+      ...(sg && { group: { trackInterface: sg.trackInterface, trackingWeight: sg.syncGroupTrackingWeight || sg.globalTracking, hasOwner } }),
+    });
+    for (const note of tracking.notes) log.info({ instance: i.name }, note);
+    // keepalived drops a tracked interface that does not exist at startup, unless dynamic_interfaces
+    const tracked = tracking.tracked.filter((t) => {
+      const keep = t.name === plan.interface || net.link(t.name) !== undefined || g.dynamicInterfaces !== undefined;
+      if (!keep) log.error({ instance: i.name }, `(${i.name}) tracked interface ${t.name} doesn't exist`);
+      return keep;
+    });
+    vrrp.applyTracking(trackResult(tracked, (n) => net.isUp(n)));
+
+    const link = net.link(plan.interface);
+    const src = vrrp.sourceAddress;
+    if (link && (plan.mcastGroup !== undefined || src !== undefined)) {
+      const base = { ifname: link.name, ifindex: link.index, family };
+      const options: VrrpSocketOptions = plan.mcastGroup !== undefined ? { ...base, group: plan.mcastGroup } : { ...base, unicast: { src: canonicalIp(src!) } };
+      send = pool.attach(vrrp, options);
+    } else log.error({ instance: i.name }, `(${i.name}) no VRRP socket: interface ${plan.interface} is missing or has no IPv${family} address`);
+    members.push({ vrrp, tracked });
+  }
+
+  const groups: SyncGroup[] = [];
+  const grouped = new Set<string>();
+  for (const sg of config.vrrpSyncGroup) {
+    const inGroup = sg.group.flatMap((n) => {
+      const m = members.find((x) => x.vrrp.name === n);
+      if (!m) log.error({ group: sg.name }, `Virtual router ${n} specified in sync group ${sg.name} doesn't exist - ignoring`);
+      else if (grouped.has(n)) log.error({ group: sg.name }, `Virtual router ${n} cannot exist in more than one sync group; ignoring ${sg.name}`);
+      return m && !grouped.has(n) ? [m.vrrp] : [];
+    });
+    inGroup.forEach((m) => grouped.add(m.name));
+    if (inGroup.length === 0) continue;
+    if (inGroup.length === 1) log.warn({ group: sg.name }, `Sync group ${sg.name} has only 1 virtual router(s) - this probably isn't what you want`);
+    groups.push(new SyncGroup(sg.name, inGroup, log));
+  }
+
+  const refresh = () => {
+    for (const m of members) {
+      m.vrrp.setInterfaceAddress(net.sourceFor(m.vrrp.plan, m.vrrp.sourceAddress));
+      m.vrrp.applyTracking(trackResult(m.tracked, (n) => net.isUp(n)));
+    }
+  };
+  watcher.on('event', (ev) => {
+    if (ev.type === 'overrun') {
+      rtnl.addresses().then(
+        (a) => {
+          net.replaceAddresses(a);
+          refresh();
+        },
+        (e: Error) => log.error({ err: e.message }, `cannot re-read addresses after a netlink overrun: ${e.message}`),
+      );
+      return;
+    }
+    const { changed, up } = net.apply(ev);
+    if (changed !== undefined && members.some((m) => m.tracked.some((t) => t.name === changed))) log.info({ ifname: changed, up }, `Netlink reports ${changed} ${up ? 'up' : 'down'}`);
+    refresh();
+  });
+  watcher.on('error', (e) => log.error({ err: e.message }, `netlink monitor: ${e.message}`));
+
+  let resolveStopped!: () => void;
+  const stopped = new Promise<void>((r) => (resolveStopped = r));
+  let stopping: Promise<void> | undefined;
+  const onSignal = () => void stop();
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+      log.info('Stopping');
+      await Promise.all(members.map((m) => m.vrrp.stop({ release: !o.dontReleaseVrrp })));
+      pool.close();
+      frames.close();
+      watcher.close();
+      rtnl.close();
+      log.info('Stopped');
+      resolveStopped();
+    })();
+    return stopping;
+  };
+  if (o.handleSignals ?? true) {
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  }
+
+  // vrrp_startup_delay: let bonds and switches settle before the first election
+  if (g.vrrpStartupDelay > 0) await new Promise((r) => setTimeout(r, g.vrrpStartupDelay * 1000));
+  if (!stopping) {
+    for (const sg of groups) sg.start();
+    for (const m of members) if (!grouped.has(m.vrrp.name)) m.vrrp.start();
+    log.info('Startup complete');
+  }
+  return { instances: members.map((m) => m.vrrp), groups, stop, stopped };
+}

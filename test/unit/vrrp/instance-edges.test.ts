@@ -1,0 +1,66 @@
+// The small pieces around an instance: the real clock never fires early,
+// a shared socket hands each packet to the right instance, and -l prints
+// keepalived's console lines.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { performance } from 'node:perf_hooks';
+import { realScheduler } from '../../../src/vrrp/scheduler.js';
+import { pickInstance } from '../../../src/vrrp/socket-pool.js';
+import { cTime, createLogger } from '../../../src/observe/log.js';
+
+test('the real scheduler never fires before its time, and never from the caller\'s stack', async () => {
+  const lateness: number[] = [];
+  for (let k = 0; k < 10; k++) {
+    const at = performance.now() + 5 + k * 0.3;
+    let inCaller = true;
+    const fired = new Promise<void>((done) =>
+      realScheduler.at(at, () => {
+        assert.equal(inCaller, false);
+        lateness.push(performance.now() - at);
+        done();
+      }),
+    );
+    inCaller = false;
+    await fired;
+  }
+  assert.ok(lateness.every((l) => l >= 0), `fired early: ${lateness.join(', ')}`);
+  // a time already past still waits for the next turn of the event loop
+  let ran = false;
+  realScheduler.at(performance.now() - 10, () => (ran = true));
+  assert.equal(ran, false);
+  await new Promise((r) => setImmediate(r));
+  assert.equal(ran, true);
+});
+
+test('a cancelled timer does not fire', async () => {
+  let ran = false;
+  const cancel = realScheduler.at(performance.now() + 2, () => (ran = true));
+  cancel();
+  await new Promise((r) => setTimeout(r, 10));
+  assert.equal(ran, false);
+});
+
+test('demultiplexing: one instance per VRID; unicast instances sharing one are told apart by the source among their peers', () => {
+  const a = { name: 'a', plan: { unicastPeers: ['192.0.2.20'] } };
+  const b = { name: 'b', plan: { unicastPeers: ['192.0.2.30', '192.0.2.31'] } };
+  assert.equal(pickInstance([a], '198.51.100.1'), a);
+  assert.equal(pickInstance([a, b], '192.0.2.31'), b);
+  assert.equal(pickInstance([a, b], '198.51.100.1'), undefined);
+  assert.equal(pickInstance([], '192.0.2.20'), undefined);
+});
+
+test('-l prints keepalived\'s console lines: strftime "%c", a colon, the message', () => {
+  assert.equal(cTime(new Date(2026, 10, 2, 0, 4, 32)), 'Mon Nov  2 00:04:32 2026');
+  const lines: string[] = [];
+  const log = createLogger({ console: true, consoleStream: { write: (l: string) => lines.push(l) } });
+  log.info({ instance: 'VI_1', from: 'BACKUP', to: 'MASTER' }, '(VI_1) Entering MASTER STATE');
+  log.debug('(VI_1) Receive advertisement timeout');
+  assert.equal(lines.length, 1);
+  assert.match(lines[0]!, /^[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}: \(VI_1\) Entering MASTER STATE\n$/);
+});
+
+test('-D adds the detail messages', () => {
+  const lines: string[] = [];
+  createLogger({ console: true, detail: true, consoleStream: { write: (l: string) => lines.push(l) } }).debug('(VI_1) sent 0 priority');
+  assert.equal(lines.length, 1);
+});
