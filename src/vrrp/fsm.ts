@@ -54,7 +54,13 @@ export type VrrpEvent =
   | { readonly type: 'TimerExpired'; readonly timer: TimerKind }
   | { readonly type: 'PriorityChanged'; readonly effective: number }
   | { readonly type: 'FaultChanged'; readonly fault: boolean; readonly reason: string }
-  | { readonly type: 'Shutdown' };
+  /** sync group: follow a member to MASTER now, or back to BACKUP without a priority-0 advert (keepalived vrrp_sync_master/backup) */
+  | { readonly type: 'SyncToMaster'; readonly reason: string }
+  | { readonly type: 'SyncToBackup'; readonly reason: string }
+  /** another router also claims priority 255: keepalived demotes itself to 254 for good, then yields */
+  | { readonly type: 'OwnerConflict' }
+  /** `release` false: keepalived's -V, the VIPs stay and no priority-0 advert is sent */
+  | { readonly type: 'Shutdown'; readonly release: boolean };
 
 export type VrrpAction =
   | { readonly type: 'SendAdvert'; readonly priority: number }
@@ -69,12 +75,16 @@ export type VrrpAction =
 
 export interface VrrpMachine {
   readonly state: VrrpState;
+  /** the configured priority, unless an owner conflict demoted it */
+  readonly basePriority: number;
   /** effective priority: base plus tracking weights (255 stays 255) */
   readonly priority: number;
   /** Master_Adver_Interval (ms): the interval the current master advertises (VRRPv3 learns it) */
   readonly masterAdverInt: number;
   /** when preempt_delay allows this BACKUP to preempt a lower-priority master; undefined = not armed */
   readonly preemptAllowedAt?: number;
+  /** when the running master-down timer is due, so a priority change can move it */
+  readonly masterDownAt?: number;
   /** FAULT is sticky while any reason holds */
   readonly faults: ReadonlySet<string>;
 }
@@ -86,6 +96,7 @@ export interface Step {
 
 export const initialMachine = (p: VrrpParams): VrrpMachine => ({
   state: 'INIT',
+  basePriority: p.basePriority,
   priority: p.basePriority,
   masterAdverInt: p.advertInt,
   faults: new Set(),
@@ -115,12 +126,19 @@ export function step(p: VrrpParams, m: VrrpMachine, ev: VrrpEvent, now: number):
     out.push({ type: 'Transition', from: s.state, to, reason });
     s = { ...s, state: to };
   };
-  const armMasterDown = (after: number) => out.push({ type: 'ArmTimer', timer: 'masterDown', at: now + after });
+  const armMasterDown = (after: number) => {
+    out.push({ type: 'ArmTimer', timer: 'masterDown', at: now + after });
+    s = { ...s, masterDownAt: now + after };
+  };
+  const cancelMasterDown = () => {
+    out.push({ type: 'CancelTimer', timer: 'masterDown' });
+    s = { ...s, masterDownAt: undefined };
+  };
   const sendAdvert = (priority = s.priority) => out.push({ type: 'SendAdvert', priority });
   const armAdver = () => out.push({ type: 'ArmTimer', timer: 'adver', at: now + p.advertInt });
 
   const becomeMaster = (reason: string) => {
-    out.push({ type: 'CancelTimer', timer: 'masterDown' });
+    cancelMasterDown();
     transition('MASTER', reason);
     // RFC 5798 §6.4.2: send an advert, then (§6.4.1) broadcast gratuitous ARP for each VIP
     sendAdvert();
@@ -150,15 +168,15 @@ export function step(p: VrrpParams, m: VrrpMachine, ev: VrrpEvent, now: number):
       else if (s.faults.size > 0) transition('FAULT', [...s.faults][0]!);
       // RFC 5798 §6.4.1: the address owner takes over at once; everyone else waits as BACKUP
       else if (s.priority === 255) becomeMaster('startup-owner');
-      else {
-        becomeBackup('startup');
-        if (p.preemptDelay > 0) s = { ...s, preemptAllowedAt: now + p.preemptDelay };
-      }
+      else becomeBackup('startup');
       break;
     }
 
     case 'TimerExpired': {
-      if (ev.timer === 'masterDown' && s.state === 'BACKUP') becomeMaster('master-down-timer');
+      if (ev.timer === 'masterDown' && s.state === 'BACKUP') {
+        s = { ...s, masterDownAt: undefined };
+        becomeMaster('master-down-timer');
+      }
       else if (ev.timer === 'adver' && s.state === 'MASTER') {
         sendAdvert();
         armAdver();
@@ -179,9 +197,10 @@ export function step(p: VrrpParams, m: VrrpMachine, ev: VrrpEvent, now: number):
           break;
         }
         const lower = ev.priority < s.priority;
+        // keepalived starts preempt_delay at the first lower-priority advert it hears
+        if (lower && p.preempt && p.preemptDelay > 0 && s.preemptAllowedAt === undefined) s = { ...s, preemptAllowedAt: now + p.preemptDelay };
         const delayHolds = lower && s.preemptAllowedAt !== undefined && now < s.preemptAllowedAt;
         if (!p.preempt || !lower || delayHolds) {
-          if (lower && p.preemptDelay > 0 && s.preemptAllowedAt === undefined) s = { ...s, preemptAllowedAt: now + p.preemptDelay };
           // VRRPv3 learns the master's interval; VRRPv2 requires it to match ours
           const mai = p.version === 3 ? ev.maxAdverInt : s.masterAdverInt;
           s = { ...s, masterAdverInt: mai };
@@ -219,13 +238,42 @@ export function step(p: VrrpParams, m: VrrpMachine, ev: VrrpEvent, now: number):
     }
 
     case 'PriorityChanged': {
-      const effective = p.basePriority === 255 ? 255 : Math.min(254, Math.max(1, ev.effective));
+      const effective = s.basePriority === 255 ? 255 : Math.min(254, Math.max(1, ev.effective));
       if (effective === s.priority) break;
+      const before = s.priority;
       s = { ...s, priority: effective };
       // the new priority is advertised at once, so peers re-elect without waiting an interval
       if (s.state === 'MASTER') {
         sendAdvert();
         armAdver();
+      } else if (s.state === 'BACKUP' && s.masterDownAt !== undefined) {
+        // keepalived moves a running master-down timer by the change in skew (vrrp_set_effective_priority)
+        const shift = masterDownInterval(p, effective, s.masterAdverInt) - masterDownInterval(p, before, s.masterAdverInt);
+        armMasterDown(s.masterDownAt + shift - now);
+      }
+      break;
+    }
+
+    case 'SyncToMaster': {
+      if (s.state === 'BACKUP') becomeMaster(ev.reason);
+      else ignored();
+      break;
+    }
+
+    case 'SyncToBackup': {
+      if (s.state === 'MASTER') {
+        leaveMaster();
+        becomeBackup(ev.reason);
+      } else ignored();
+      break;
+    }
+
+    case 'OwnerConflict': {
+      if (s.basePriority !== 255) break;
+      s = { ...s, basePriority: 254, priority: 254 };
+      if (s.state === 'MASTER') {
+        leaveMaster();
+        becomeBackup('owner-conflict');
       }
       break;
     }
@@ -240,9 +288,11 @@ export function step(p: VrrpParams, m: VrrpMachine, ev: VrrpEvent, now: number):
           // keepalived: a MASTER entering FAULT sends priority 0 so the backup takes over at once
           sendAdvert(0);
           leaveMaster();
-        } else out.push({ type: 'CancelTimer', timer: 'masterDown' });
+        } else cancelMasterDown();
         transition('FAULT', ev.reason);
       } else if (faults.size === 0 && s.state === 'FAULT') {
+        // the master's interval learnt before the fault is stale (vrrp_state_leave_fault)
+        s = { ...s, masterAdverInt: p.advertInt };
         if (s.priority === 255) becomeMaster('fault-cleared');
         else becomeBackup('fault-cleared');
       }
@@ -252,9 +302,10 @@ export function step(p: VrrpParams, m: VrrpMachine, ev: VrrpEvent, now: number):
     case 'Shutdown': {
       if (s.state === 'MASTER') {
         // RFC 5798 §6.4.3: on shutdown send priority 0, then stop
-        sendAdvert(0);
-        leaveMaster();
-      } else out.push({ type: 'CancelTimer', timer: 'masterDown' });
+        if (ev.release) sendAdvert(0);
+        out.push({ type: 'CancelTimer', timer: 'adver' }, { type: 'CancelTimer', timer: 'garp' }, { type: 'CancelTimer', timer: 'garpRefresh' });
+        if (ev.release) out.push({ type: 'DelVips' });
+      } else cancelMasterDown();
       transition('INIT', 'shutdown');
       break;
     }

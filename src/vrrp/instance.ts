@@ -151,12 +151,6 @@ function decodeErrorText(e: DecodeError, version: number): string {
 const countedAsReceived = (r: Rejection | undefined, unicast: boolean): boolean =>
   r === undefined || r.kind === 'address-missing' || r.kind === 'not-a-peer' || (r.kind === 'ttl' && unicast);
 
-/** How an FSM step is carried out: its Transition reason relabelled, or some actions withheld. */
-interface FeedOptions {
-  readonly reason?: string;
-  readonly withhold?: ReadonlySet<VrrpAction['type']>;
-}
-
 export class VrrpRuntime extends EventEmitter<InstanceEvents> {
   private params: VrrpParams;
   private machine: VrrpMachine;
@@ -226,7 +220,7 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
   async stop(o: { release?: boolean } = {}): Promise<void> {
     const release = o.release ?? true;
     if (this.state !== 'INIT') {
-      this.feed({ type: 'Shutdown' }, this.ports.scheduler.now(), release ? {} : { withhold: new Set(['SendAdvert', 'DelVips']) });
+      this.feed({ type: 'Shutdown', release }, this.ports.scheduler.now());
     }
     for (const kind of [...this.timers.keys()]) this.cancelTimer(kind);
     await Promise.all([this.effects, ...this.sending]);
@@ -250,14 +244,10 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
   /** The tracked objects' weights moved: effective priority = base + weight (fsm.ts clamps it). */
   setTrackingWeight(weight: number): void {
     const before = this.machine.priority;
-    const oldDown = masterDownInterval(this.params, before, this.machine.masterAdverInt);
-    this.feed({ type: 'PriorityChanged', effective: this.params.basePriority + weight }, this.ports.scheduler.now());
+    this.feed({ type: 'PriorityChanged', effective: this.machine.basePriority + weight }, this.ports.scheduler.now());
     const after = this.machine.priority;
     if (after === before) return;
     this.ports.log.info({ instance: this.name, vrid: this.plan.vrid, from: before, to: after }, `(${this.name}) Changing effective priority from ${before} to ${after}`);
-    // keepalived moves a running master-down timer by the change in skew (vrrp_track.c vrrp_set_effective_priority)
-    const due = this.timerDue('masterDown');
-    if (this.state === 'BACKUP' && due !== undefined) this.arm('masterDown', due + masterDownInterval(this.params, after, this.machine.masterAdverInt) - oldDown);
     this.emit('priority', { from: before, to: after });
   }
 
@@ -281,23 +271,12 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
   /** Sync group: become MASTER now, as if the master-down timer had run out (keepalived vrrp_sync_master). */
   syncToMaster(group: string): void {
     if (this.state !== 'BACKUP') return;
-    this.feed({ type: 'TimerExpired', timer: 'masterDown' }, this.ports.scheduler.now(), { reason: `sync group ${group}` });
+    this.feed({ type: 'SyncToMaster', reason: `sync group ${group}` }, this.ports.scheduler.now());
   }
 
-  /**
-   * Sync group: leave MASTER for BACKUP, releasing the VIPs without the
-   * priority-0 advert a fault sends (keepalived vrrp_sync_backup). fsm.ts
-   * has no such event yet: a higher-priority advert that cannot lose the
-   * tie-break yields the same step, with the extra advert withheld.
-   */
+  /** Sync group: leave MASTER for BACKUP, releasing the VIPs without the priority-0 advert a fault sends (keepalived vrrp_sync_backup). */
   syncToBackup(group: string): void {
-    if (this.state !== 'MASTER') return;
-    const unbeatable = Buffer.alloc(this.plan.family === 4 ? 4 : 16, 0xff);
-    this.feed(
-      { type: 'AdvertReceived', priority: 255, maxAdverInt: this.machine.masterAdverInt, source: unbeatable },
-      this.ports.scheduler.now(),
-      { reason: `sync group ${group}`, withhold: new Set(['SendAdvert']) },
-    );
+    this.feed({ type: 'SyncToBackup', reason: `sync group ${group}` }, this.ports.scheduler.now());
   }
 
   /** One packet addressed to this instance's VRID. */
@@ -345,8 +324,7 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
     } else if (was === 'MASTER' && ad.priority === 255 && ours === 255) {
       // two address owners: keepalived lowers itself to 254 for good, and so yields (vrrp.c vrrp_state_master_rx)
       log.error({ instance: this.name, source }, `${tag} CONFIGURATION ERROR: local instance and a remote instance are both configured as address owner, please fix - reducing local priority`);
-      this.params = { ...this.params, basePriority: 254 };
-      this.machine = { ...this.machine, priority: 254 };
+      this.feed({ type: 'OwnerConflict' }, this.ports.scheduler.now());
     }
     if (was === 'BACKUP' && ad.priority === 0) log.debug({ instance: this.name }, `${tag} Backup received priority 0 advertisement`);
     if (was === 'MASTER' && ad.priority === 0) log.debug({ instance: this.name }, `${tag} Master received priority 0 message`);
@@ -371,12 +349,12 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
   }
 
   /** Runs one FSM step and carries out its actions; returns them for the caller to inspect. */
-  private feed(ev: VrrpEvent, now: number, o: FeedOptions = {}): readonly VrrpAction[] {
+  private feed(ev: VrrpEvent, now: number): readonly VrrpAction[] {
     const r = step(this.params, this.machine, ev, now);
     this.machine = r.machine;
     // the change of state is told first, then carried out, in keepalived's order: "Entering FAULT STATE", then the priority-0 advert
-    const transitions = r.actions.flatMap((a) => (a.type === 'Transition' ? [this.funnel(a.from, a.to, o.reason ?? a.reason)] : []));
-    for (const a of r.actions) if (a.type !== 'Transition' && !o.withhold?.has(a.type)) this.carryOut(a);
+    const transitions = r.actions.flatMap((a) => (a.type === 'Transition' ? [this.funnel(a.from, a.to, a.reason)] : []));
+    for (const a of r.actions) if (a.type !== 'Transition') this.carryOut(a);
     // listeners (a sync group) act on other instances only once this one's step is complete
     for (const t of transitions) this.emit('transition', t);
     return r.actions;

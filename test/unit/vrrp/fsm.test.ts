@@ -83,12 +83,12 @@ test('nopreempt: a backup keeps resetting its timer even for a lower-priority ma
   assert.deepEqual(timerAt(log, 'masterDown').at(-1), 500 + masterDownInterval(p, 100, 1000));
 });
 
-test('preempt_delay: a lower-priority master is tolerated until the delay has passed', () => {
+test('preempt_delay: counted from the first lower-priority advert; the master is tolerated until it has passed', () => {
   const p = params({ preemptDelay: 10_000 });
-  const { log } = run(p, [[0, { type: 'Startup' }], [1000, advert(50)], [9000, advert(50)], [10_500, advert(50)]]);
+  const { log } = run(p, [[0, { type: 'Startup' }], [1000, advert(50)], [9000, advert(50)], [10_500, advert(50)], [11_500, advert(50)]]);
   const mdi = masterDownInterval(p, 100, 1000);
-  // reset at 1000 and 9000 (inside the delay), discarded at 10500
-  assert.deepEqual(timerAt(log, 'masterDown'), [mdi, 1000 + mdi, 9000 + mdi]);
+  // reset at 1000, 9000 and 10500 (inside the delay, which ends at 11000), discarded at 11500
+  assert.deepEqual(timerAt(log, 'masterDown'), [mdi, 1000 + mdi, 9000 + mdi, 10_500 + mdi]);
 });
 
 test('priority 0 from the master: the backup waits only the skew time (RFC 5798 §6.4.2)', () => {
@@ -154,7 +154,42 @@ test('priority changes are clamped, kept at 255 for the owner, and advertised at
 
 test('shutdown: a master sends priority 0 and releases its VIPs; unknown pairs are reported, not acted on', () => {
   const p = params();
-  const { m, log } = run(p, [[0, { type: 'Startup' }], [3700, expire('masterDown')], [5000, { type: 'Shutdown' }], [5001, expire('adver')]]);
+  const { m, log } = run(p, [[0, { type: 'Startup' }], [3700, expire('masterDown')], [5000, { type: 'Shutdown', release: true }], [5001, expire('adver')]]);
   assert.equal(m.state, 'INIT');
   assert.deepEqual(log.filter(([t]) => t >= 5000).map(([, a]) => a.type), ['SendAdvert', 'CancelTimer', 'CancelTimer', 'CancelTimer', 'DelVips', 'Transition', 'Ignored']);
+});
+
+test('a priority change in BACKUP moves the running master-down timer by the change in skew', () => {
+  const p = params();
+  const { log } = run(p, [[0, { type: 'Startup' }], [1000, { type: 'PriorityChanged', effective: 200 }]]);
+  const mdi100 = masterDownInterval(p, 100, 1000);
+  assert.deepEqual(timerAt(log, 'masterDown'), [mdi100, mdi100 + masterDownInterval(p, 200, 1000) - mdi100]);
+});
+
+test('sync group events: follow to MASTER at once, back to BACKUP without a priority-0 advert', () => {
+  const p = params();
+  const up = run(p, [[0, { type: 'Startup' }], [500, { type: 'SyncToMaster', reason: 'sync group G' }]]);
+  assert.deepEqual(transitions(up.log), ['0: INIT -> BACKUP (startup)', '500: BACKUP -> MASTER (sync group G)']);
+  const down = run(p, [[500, { type: 'SyncToBackup', reason: 'sync group G' }]], up.m);
+  assert.equal(down.m.state, 'BACKUP');
+  assert.deepEqual(down.types, ['CancelTimer', 'CancelTimer', 'CancelTimer', 'DelVips', 'Transition', 'ArmTimer']);
+});
+
+test('owner conflict: the owner demotes itself to 254 for good and yields', () => {
+  const p = params({ basePriority: 255 });
+  const { m, log } = run(p, [[0, { type: 'Startup' }], [100, { type: 'OwnerConflict' }], [200, { type: 'PriorityChanged', effective: 255 }]]);
+  assert.equal(m.state, 'BACKUP');
+  assert.equal(m.priority, 254);
+  assert.deepEqual(transitions(log), ['0: INIT -> MASTER (startup-owner)', '100: MASTER -> BACKUP (owner-conflict)']);
+});
+
+test('leaving FAULT forgets the master interval learnt before it (VRRPv3)', () => {
+  const p = params({ version: 3, advertInt: 1000 });
+  const { m } = run(p, [
+    [0, { type: 'Startup' }],
+    [100, advert(200, '192.0.2.20', 200)],
+    [200, { type: 'FaultChanged', fault: true, reason: 'eth0 down' }],
+    [300, { type: 'FaultChanged', fault: false, reason: 'eth0 down' }],
+  ]);
+  assert.equal(m.masterAdverInt, 1000);
 });
