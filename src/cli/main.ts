@@ -8,4 +8,4 @@ import { processIo } from './io.js';
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code !== 'EPIPE') throw e;
 });
-process.exitCode = runCli(process.argv.slice(2), processIo);
+process.exitCode = await runCli(process.argv.slice(2), processIo);

@@ -9,14 +9,17 @@ import { FLAGS, rejection, type Flag } from './flags.js';
 import { signalNumber } from './signum.js';
 import { versionText } from './version.js';
 import { runConfigJob } from './config-job.js';
+import { runDaemonJob } from './daemon-job.js';
+import { runLabDemo } from '../lab/demo.js';
+import type { DaemonKind } from '../lab/daemon.js';
 import { EXIT_FATAL, EXIT_OK, type Io } from './io.js';
 
-/** Subcommands of tskad's own, and what they will be. */
-const SUBCOMMANDS = {
+/** Subcommands of tskad's own that are still to come. */
+const NOT_YET_SUBCOMMANDS = {
   genhash: 'compute the digest of a URL for HTTP_GET/SSL_GET (also -T/--genhash)',
   status: "show a running daemon's instances and checks",
-  lab: 'build a network-namespace lab to try configurations in',
 } as const;
+const SUBCOMMANDS = new Set([...Object.keys(NOT_YET_SUBCOMMANDS), 'lab']);
 
 const GENHASH = FLAGS.find((f) => f.long === 'genhash')!;
 
@@ -27,14 +30,20 @@ interface MainOptions {
   dumpConf?: true;
   configId?: string;
   allConfig?: true;
+  dontFork?: true;
+  vrrp?: true;
+  check?: true;
+  logConsole?: true;
+  logDetail?: true;
+  dontReleaseVrrp?: true;
 }
 
-export function runCli(argv: readonly string[], io: Io): number {
+export function runCli(argv: readonly string[], io: Io): number | Promise<number> {
   // keepalived: after -T (first), the rest of the line is genhash's own options
   if (argv[0] === '-T' || argv[0] === '--genhash') return fail(io, `tskad: ${rejection(GENHASH)!}`);
-  let exit = EXIT_OK;
+  let exit: number | Promise<number> = EXIT_OK;
   const program = buildProgram(io, (code) => (exit = code));
-  const run = (args: readonly string[]): number => {
+  const run = (args: readonly string[]): number | Promise<number> => {
     try {
       program.parse(args, { from: 'user' });
       return exit;
@@ -43,7 +52,7 @@ export function runCli(argv: readonly string[], io: Io): number {
       throw e;
     }
   };
-  if (argv[0] !== undefined && Object.hasOwn(SUBCOMMANDS, argv[0])) return run(argv);
+  if (argv[0] !== undefined && SUBCOMMANDS.has(argv[0])) return run(argv);
 
   const { items, operands } = getopt(argv, FLAGS);
   const canonical: string[] = [];
@@ -82,7 +91,7 @@ export function runCli(argv: readonly string[], io: Io): number {
   return failed ? EXIT_FATAL : run(canonical);
 }
 
-function buildProgram(io: Io, done: (code: number) => void): Command {
+function buildProgram(io: Io, done: (code: number | Promise<number>) => void): Command {
   const program = new Command('tskad')
     .description('A drop-in replacement for keepalived 2.2.7: VRRP and LVS health checking.')
     .helpOption(false)
@@ -91,10 +100,18 @@ function buildProgram(io: Io, done: (code: number) => void): Command {
   for (const f of FLAGS) program.addOption(commanderOption(f));
   program.addHelpText(
     'after',
-    '\nFlags between -P and -c are for the daemon: they are checked, and kept for it, but the daemon is not\nimplemented yet, so without -t or -d tskad stops there. Flags marked (not supported) are refused.\n',
+    '\nFlags between -P and -c are for the daemon. This version runs the VRRP process in the foreground (-n);\nthe checker process, forking and pid files are to come. Flags marked (not supported) are refused.\n',
   );
   program.action((opts: MainOptions) => done(runMain(opts, io)));
-  for (const [name, what] of Object.entries(SUBCOMMANDS)) {
+  program
+    .command('lab')
+    .description('show an HA pair electing, failing over and preempting, in network namespaces it builds and removes (root)')
+    .helpOption(false)
+    .addOption(new Option('--daemon <KIND>', 'the daemon both routers run').choices(['tskad', 'keepalived']).default('tskad'))
+    .addOption(new Option('--stop <SIGNAL>', 'how the master is stopped: SIGKILL is a crash, SIGTERM a clean stop').choices(['SIGKILL', 'SIGTERM']).default('SIGKILL'))
+    .argument('[configs...]', "the pair's configurations, master's first (default: examples/nfs-master.conf and nfs-backup.conf)")
+    .action((configs: string[], o: { daemon: DaemonKind; stop: 'SIGKILL' | 'SIGTERM' }) => done(runLab(configs, o, io)));
+  for (const [name, what] of Object.entries(NOT_YET_SUBCOMMANDS)) {
     program
       .command(name)
       .description(`${what} (not supported yet)`)
@@ -113,13 +130,36 @@ function commanderOption(f: Flag): Option {
   return f.default === undefined ? option : option.default(f.default);
 }
 
-function runMain(o: MainOptions, io: Io): number {
+function runMain(o: MainOptions, io: Io): number | Promise<number> {
   if (o.configTest === undefined && o.dumpConf === undefined) {
-    return fail(io, 'tskad: the daemon is not implemented yet; this version tests (-t) and dumps (-d) configurations');
+    return runDaemonJob(
+      {
+        file: o.useFile,
+        allConfig: o.allConfig === true,
+        dontFork: o.dontFork === true,
+        vrrpOnly: o.vrrp === true,
+        checkOnly: o.check === true,
+        logConsole: o.logConsole === true,
+        logDetail: o.logDetail === true,
+        dontReleaseVrrp: o.dontReleaseVrrp === true,
+        ...(o.configId ? { configId: o.configId } : {}),
+      },
+      io,
+    );
   }
   return runConfigJob(
     { file: o.useFile, dump: o.dumpConf === true, allConfig: o.allConfig === true, ...(o.configTest === undefined ? {} : { test: o.configTest || true }), ...(o.configId ? { configId: o.configId } : {}) },
     io,
+  );
+}
+
+/** `tskad lab`: the lab cleans up after itself, on errors and Ctrl-C too. */
+function runLab(configs: readonly string[], o: { daemon: DaemonKind; stop: 'SIGKILL' | 'SIGTERM' }, io: Io): number | Promise<number> {
+  if (configs.length !== 0 && configs.length !== 2) return fail(io, 'tskad lab: give two configurations (master, backup), or none');
+  const pair = configs.length === 2 ? { configs: [configs[0]!, configs[1]!] as const } : {};
+  return runLabDemo({ daemon: o.daemon, stop: o.stop, print: (line) => io.stdout(`${line}\n`), ...pair }).then(
+    () => EXIT_OK,
+    (e: Error) => fail(io, `tskad lab: ${e.message}`),
   );
 }
 

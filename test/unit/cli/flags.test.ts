@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { FLAGS } from '../../../src/cli/flags.js';
 import { cli } from './run-cli.js';
 
-const DAEMON_MISSING = /the daemon is not implemented yet/;
+// the daemon runs in the foreground only, and without the checker process, for now
+const DAEMON_REFUSED = /does not fork into the background yet|checker process \(-C, LVS health checking\) is not implemented yet/;
 
 test('--signum prints keepalived 2.2.7 numbers on Linux, one line on stdout', () => {
   const expected = { STOP: 15, RELOAD: 1, DATA: 10, STATS: 12, STATS_CLEAR: 63, JSON: 36 };
@@ -40,7 +41,7 @@ test('-h prints every flag, long and short, with the unsupported ones marked', (
   assert.match(help, /-f, --use-file <FILE> use the configuration file FILE \(default: "\/etc\/keepalived\/keepalived.conf"\)/);
   assert.match(help, /-s, --namespace <NAME> run in network namespace NAME \(not supported yet\)/);
   assert.match(help, /status show .* \(not supported yet\)/);
-  assert.match(help, /the daemon is not implemented yet/);
+  assert.match(help, /runs the VRRP process in the foreground \(-n\)/);
 });
 
 test('the first of -h, -v, --signum wins; problems before it are printed, not fatal', () => {
@@ -49,10 +50,10 @@ test('the first of -h, -v, --signum wins; problems before it are printed, not fa
   assert.deepEqual([r.code, r.stdout, r.stderr], [0, '15\n', 'tskad: Unknown option -Z\n']);
 });
 
-test('flags for the daemon are accepted and checked; without -t/-d there is no daemon to run yet', () => {
+test('flags for the daemon are accepted and checked; -C (no checker process yet) is refused', () => {
   const r = cli('-P', '-C', '-B', '-l', '-D', '-S', 'local3', '-G', '-u', '022', '-X', '-V', '-I', '-R', '-n', '-p', '/tmp/k.pid', '-r', '/tmp/v.pid', '-c', '/tmp/c.pid');
   assert.equal(r.code, 1);
-  assert.match(r.stderr, DAEMON_MISSING);
+  assert.match(r.stderr, DAEMON_REFUSED);
   assert.doesNotMatch(r.stderr, /warning|not supported/);
 });
 
@@ -66,7 +67,7 @@ test('a bad -S or -u value is warned about and ignored, as keepalived does', () 
   ] as const) {
     const r = cli(...args);
     assert.match(r.stderr, warning, args.join(' '));
-    assert.match(r.stderr, DAEMON_MISSING, 'and carries on');
+    assert.match(r.stderr, DAEMON_REFUSED, 'and carries on');
   }
   for (const good of [['-S', 'user'], ['-S', 'daemon'], ['-S', '0'], ['-u', '0x1ff'], ['-u', '18'], ['-u', '0']]) {
     assert.doesNotMatch(cli(...good).stderr, /warning/, good.join(' '));
@@ -103,9 +104,14 @@ test('genhash and the subcommands say they are not there yet', () => {
     assert.equal(r.code, 1, argv.join(' '));
     assert.match(r.stderr, /-T\/--genhash is not supported yet/);
   }
-  for (const sub of ['genhash', 'status', 'lab']) {
+  for (const sub of ['genhash', 'status']) {
     assert.deepEqual(cli(sub, '--any', 'thing'), { code: 1, stdout: '', stderr: `tskad ${sub} is not supported yet\n` });
   }
+});
+
+test('tskad lab checks its arguments before building anything', () => {
+  assert.deepEqual(cli('lab', 'one.conf'), { code: 1, stdout: '', stderr: 'tskad lab: give two configurations (master, backup), or none\n' });
+  assert.match(cli('lab', '--daemon', 'vrrpd').stderr, /Allowed choices are tskad, keepalived/);
 });
 
 test('usage errors exit 1 with keepalived-like messages', () => {
@@ -117,8 +123,8 @@ test('usage errors exit 1 with keepalived-like messages', () => {
   assert.match(r.stderr, /unexpected argument\(s\): \/etc\/keepalived\/keepalived\.conf \(the configuration file is given with -f\)/);
 });
 
-test('running the daemon says it is not implemented yet', () => {
-  const r = cli('-n', '-l', '-D', '-f', '/etc/keepalived/keepalived.conf');
+test('the daemon refuses to fork into the background (not yet), so -n must be given', () => {
+  const r = cli('-l', '-D', '-f', '/etc/keepalived/keepalived.conf');
   assert.equal(r.code, 1);
-  assert.match(r.stderr, DAEMON_MISSING);
+  assert.match(r.stderr, /run it with -n \(--dont-fork\)/);
 });

@@ -5,5 +5,6 @@ export function cli(...argv: string[]): { code: number; stdout: string; stderr: 
   let stdout = '';
   let stderr = '';
   const code = runCli(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
+  if (typeof code !== 'number') throw new Error(`tskad ${argv.join(' ')} started the daemon`);
   return { code, stdout, stderr };
 }
