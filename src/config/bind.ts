@@ -3,6 +3,7 @@
 // its source position. Unknown keywords get a did-you-mean from the same table.
 import type { ConfNode, Loc } from './source.js';
 import type { Diagnostics } from './diagnostics.js';
+import type { Code } from './codes/index.js';
 import { INVALID, reportZod, type Block, type BlockSpec, type BlockValue, type Keyword, type Path, type ReadCx } from './schema/dsl.js';
 import { suggest } from './didyoumean.js';
 
@@ -29,8 +30,14 @@ function absentValues(b: Block): readonly Absent[] {
   }
   return list;
 }
-/** A fresh copy of a default, so no two model objects share one. */
-const fresh = (v: unknown): unknown => (Array.isArray(v) && v.length === 0 ? [] : typeof v === 'object' && v !== null ? structuredClone(v) : v);
+/** A fresh copy of a default (plain data), so no two model objects share one. */
+function fresh(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(fresh);
+  if (typeof v !== 'object' || v === null) return v;
+  const o: Record<string, unknown> = {};
+  for (const k in v) o[k] = fresh((v as Record<string, unknown>)[k]);
+  return o;
+}
 
 export interface BindResult<B extends BlockSpec> {
   value: BlockValue<B>;
@@ -49,12 +56,22 @@ export function bindConfig<B extends BlockSpec>(
 ): BindResult<B> {
   const sources: SourceMap = new Map();
 
-  const mkCx = (path: Path): ReadCx => ({
-    path,
-    report: (code, message, loc, hint) => diag.report(code, message, loc, hint),
-    at: (p, loc) => sources.set(pathKey(p), loc),
-    bindBlock: (b, node, p) => bindBlock(b, node.children ?? [], p, node),
-  });
+  // one context object per value read: methods live on the class, not in fresh closures
+  class Cx implements ReadCx {
+    constructor(readonly path: Path) {}
+    within(path: Path): ReadCx {
+      return new Cx(path);
+    }
+    report(code: Code, message: string, loc?: Loc, hint?: string): void {
+      diag.report(code, message, loc, hint);
+    }
+    at(p: Path, loc: Loc): void {
+      sources.set(pathKey(p), loc);
+    }
+    bindBlock(b: Block, node: ConfNode, p: Path): Record<string, unknown> | undefined {
+      return bindBlock(b, node.children ?? [], p, node);
+    }
+  }
 
   function bindBlock(b: Block, children: readonly ConfNode[], path: Path, owner: ConfNode | undefined): Record<string, unknown> | undefined {
     const raw: Record<string, unknown> = {};
@@ -86,7 +103,7 @@ export function bindConfig<B extends BlockSpec>(
         continue;
       }
       seen.set(field, first ?? node.keyword.loc);
-      const v = kw.read(node, mkCx(p));
+      const v = kw.read(node, new Cx(p));
       if (v === INVALID) continue;
       const r = kw.checked ? { success: true as const, data: v } : kw.item.safeParse(v);
       if (!r.success) {

@@ -9,7 +9,8 @@ import type { Loc } from './source.js';
 import type { Code } from './codes/index.js';
 import type { Path } from './schema/dsl.js';
 import type { Config } from './schema/index.js';
-import { addressFamily, canonicalAddress } from './schema/lvs.js';
+import { addressFamily } from './schema/lvs.js';
+import { canonicalIp } from '../net/ip.js';
 import { CONNECTING_CHECKERS } from './schema/checkers.js';
 import {
   DEFAULT_METHOD, DEFAULT_PROTOCOL, DEFAULT_SCHEDULER, forwarding, groupOf, inhibitOnFailure, matchesAddresses, matchesFwmarks,
@@ -188,7 +189,7 @@ function checkDuplicateRealServers(cx: Cx, vs: VirtualServer, at: Path, kept: Ar
   const seen = new Map<string, number>();
   const unique: RealServer[] = [];
   for (const [rs, r] of kept) {
-    const key = `${canonicalAddress(rs.address)}|${rs.port ?? 0}`;
+    const key = `${canonicalIp(rs.address)}|${rs.port ?? 0}`;
     const first = seen.get(key);
     if (first === undefined) {
       seen.set(key, r);
@@ -215,7 +216,7 @@ function checkSorryServerOrder(cx: Cx, vs: VirtualServer, at: Path): void {
 /** A sorry server that is also a real server must agree with it on inhibit_on_failure. */
 function checkSorryServerInhibit(cx: Cx, vs: VirtualServer, at: Path, realServers: readonly RealServer[]): void {
   const sorry = vs.sorryServer;
-  const same = sorry && realServers.find((rs) => canonicalAddress(rs.address) === canonicalAddress(sorry.address) && rs.port === sorry.port);
+  const same = sorry && realServers.find((rs) => canonicalIp(rs.address) === canonicalIp(sorry.address) && rs.port === sorry.port);
   if (same && inhibitOnFailure(vs, same) !== vs.sorryServerInhibit) {
     cx.report('TSKAD_E_LVS_SORRY_SERVER', 'the sorry server is also a real server, whose inhibit_on_failure differs from sorry_server_inhibit; keepalived makes them equal', [...at, 'sorryServer']);
   }
@@ -265,7 +266,7 @@ function checkDuplicateServices(cx: Cx, all: readonly VirtualServer[]): void {
     const proto = protocol(vs, group) ?? '';
     const key =
       serviceKind(vs) === 'address'
-        ? `${canonicalAddress(vs.address!)}|${vs.port ?? 0}|${proto}`
+        ? `${canonicalIp(vs.address!)}|${vs.port ?? 0}|${proto}`
         : serviceKind(vs) === 'fwmark'
           ? `fwmark|${vs.fwmark}|${vs.ipFamily ?? ''}`
           : `group|${vs.group}|${proto}`;
@@ -289,7 +290,7 @@ function checkChecker(cx: Cx, rs: RealServer, c: Checker, at: Path): void {
       setting('bindto', `bindto ${co.bindto} and connect_ip ${co.connectIp} are of different address families; keepalived drops bindto`);
     }
     const target = co.connectIp ?? rs.address;
-    if (!co.bindIf && LINK_LOCAL.test(canonicalAddress(target))) {
+    if (!co.bindIf && LINK_LOCAL.test(canonicalIp(target))) {
       setting('connectIp', `the link-local target ${target} needs bind_if; keepalived drops the checker`);
     }
   }

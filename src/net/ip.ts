@@ -49,8 +49,8 @@ export function bytesToIp(b: Uint8Array): string {
   return best < 0 ? hex(g) : `${hex(g.slice(0, best))}::${hex(g.slice(best + bestLen))}`;
 }
 
-/** Canonical text of any spelling of an address. */
-export const canonicalIp = (addr: string): string => bytesToIp(ipToBytes(addr));
+/** Canonical text of any spelling of an address (one spelling per address, so 2001:db8::1 and 2001:DB8:0::1 compare equal). */
+export const canonicalIp = (addr: string): string => (isIPv4(addr) ? addr : bytesToIp(ipToBytes(addr)));
 
 /** Byte-wise comparison: RFC 5798 §6.4.3 compares primary addresses as unsigned integers. */
 export function compareIp(a: Uint8Array, b: Uint8Array): number {

@@ -15,6 +15,8 @@ export interface ReadCx {
   bindBlock(block: Block, node: ConfNode, path: Path): Record<string, unknown> | undefined;
   /** the model path of the value being read, for nested source positions */
   readonly path: Path;
+  /** the same context for a part of the value (a list element, a nested field) */
+  within(path: Path): ReadCx;
   /** record where a nested part of the value came from */
   at(path: Path, loc: Loc): void;
 }
@@ -340,7 +342,7 @@ export function lines<S extends z.ZodType>(
         const ws = [child.keyword, ...child.args];
         if (child.children) cx.report('TSKAD_E_NOT_A_BLOCK', `a ${node.keyword.text} entry takes no { } block`, child.open);
         const before = cx.path;
-        const v = readLine(ws, { ...cx, path: [...before, out.length] });
+        const v = readLine(ws, cx.within([...before, out.length]));
         if (v === INVALID) continue;
         const r = element.safeParse(v);
         if (!r.success) {

@@ -57,8 +57,6 @@ export function formatAddress(v: bigint, family: 4 | 6): string {
 }
 
 export const addressFamily = (a: string): 4 | 6 => (isIP(a) === 6 ? 6 : 4);
-/** One spelling per address, so 2001:db8::1 and 2001:DB8:0::1 compare equal. */
-export const canonicalAddress = (a: string): string => formatAddress(addressValue(a), addressFamily(a));
 
 /** Report a problem and give up on the value. */
 function fail(cx: ReadCx, code: Code, message: string, w: Word): typeof INVALID {
@@ -168,7 +166,7 @@ const virtualServerGroup: Keyword<z.ZodDefault<z.ZodArray<typeof virtualServerGr
   read: (node, cx) => {
     const ws = argWords(node, cx, 1, 1);
     if (ws === INVALID) return INVALID;
-    return { name: ws[0]!.text, entries: groupEntries.read(node, { ...cx, path: [...cx.path, 'entries'] }) };
+    return { name: ws[0]!.text, entries: groupEntries.read(node, cx.within([...cx.path, 'entries'])) };
   },
   print: (v: VirtualServerGroup, name) => [{ words: [name, v.name], children: v.entries.map((e) => ({ words: printGroupEntry(e) })) }],
 });

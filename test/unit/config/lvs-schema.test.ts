@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfigText } from '../../../src/config/load.js';
-import { addressValue, canonicalAddress, formatAddress } from '../../../src/config/schema/lvs.js';
+import { addressValue, formatAddress } from '../../../src/config/schema/lvs.js';
+import { canonicalIp } from '../../../src/net/ip.js';
 
 const load = (text: string) => {
   const r = loadConfigText(text, 't.conf');
@@ -225,5 +226,5 @@ test('addresses as integers, and back in RFC 5952 form', () => {
   assert.equal(formatAddress(0xc0000201n, 4), '192.0.2.1');
   assert.equal(formatAddress(0x20010db8000000000001000000000001n, 6), '2001:db8::1:0:0:1');
   assert.equal(formatAddress(0n, 6), '::');
-  assert.equal(canonicalAddress('2001:0DB8:0000::0001'), '2001:db8::1');
+  assert.equal(canonicalIp('2001:0DB8:0000::0001'), '2001:db8::1');
 });
