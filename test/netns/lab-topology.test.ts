@@ -66,8 +66,13 @@ describe('lab topology', () => {
     } finally {
       await lab.rejoin('r3');
     }
-    assert.ok((await lab.ping('r1', '192.0.2.13')).received);
-    assert.ok((await lab.ping('r1', '198.51.100.13')).received);
+    // the neighbour entries the cut left FAILED are resolved afresh: allow a few tries
+    const reachable = async (ip: string) => {
+      for (let i = 0; i < 4; i++) if ((await lab.ping('r1', ip)).received) return true;
+      return false;
+    };
+    assert.ok(await reachable('192.0.2.13'));
+    assert.ok(await reachable('198.51.100.13'));
   });
 
   test('waitForAddress times an address change by the kernel event, within the command that made it', async () => {
