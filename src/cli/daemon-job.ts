@@ -2,7 +2,6 @@
 // VRRP process in the foreground; the supervisor with its children, pid
 // files, syslog and forking arrive with issue 4, the checker with LVS
 // support. Whatever is not there yet is refused or announced, never ignored.
-import { runVrrp } from '../vrrp/process.js';
 import { defaultReadOptions } from '../config/load.js';
 import { EXIT_FATAL, EXIT_OK, type Io } from './io.js';
 
@@ -31,6 +30,8 @@ export function runDaemonJob(job: DaemonJob, io: Io): number | Promise<number> {
 async function runForeground(job: DaemonJob, io: Io): Promise<number> {
   const readOptions = { ...defaultReadOptions(), includeCheck: job.allConfig, ...(job.configId ? { configId: job.configId } : {}) };
   try {
+    // loaded here, not at start-up: `-t` needs none of the daemon's modules (native sockets, netlink, pino)
+    const { runVrrp } = await import('../vrrp/process.js');
     const vrrp = await runVrrp({ configFile: job.file, readOptions, console: job.logConsole, detail: job.logDetail, dontReleaseVrrp: job.dontReleaseVrrp });
     await vrrp.stopped;
     return EXIT_OK;

@@ -9,9 +9,8 @@ import { FLAGS, rejection, type Flag } from './flags.js';
 import { signalNumber } from './signum.js';
 import { versionText } from './version.js';
 import { runConfigJob } from './config-job.js';
-import { runDaemonJob } from './daemon-job.js';
-import { runLabDemo } from '../lab/demo.js';
 import type { DaemonKind } from '../lab/daemon.js';
+import { runDaemonJob } from './daemon-job.js';
 import { EXIT_FATAL, EXIT_OK, type Io } from './io.js';
 
 /** Subcommands of tskad's own that are still to come. */
@@ -153,14 +152,14 @@ function runMain(o: MainOptions, io: Io): number | Promise<number> {
   );
 }
 
-/** `tskad lab`: the lab cleans up after itself, on errors and Ctrl-C too. */
+/** `tskad lab`: the lab cleans up after itself, on errors and Ctrl-C too. Loaded only when run, so `-t` starts fast. */
 function runLab(configs: readonly string[], o: { daemon: DaemonKind; stop: 'SIGKILL' | 'SIGTERM' }, io: Io): number | Promise<number> {
   if (configs.length !== 0 && configs.length !== 2) return fail(io, 'tskad lab: give two configurations (master, backup), or none');
   const pair = configs.length === 2 ? { configs: [configs[0]!, configs[1]!] as const } : {};
-  return runLabDemo({ daemon: o.daemon, stop: o.stop, print: (line) => io.stdout(`${line}\n`), ...pair }).then(
+  return import('../lab/demo.js').then(({ runLabDemo }) => runLabDemo({ daemon: o.daemon, stop: o.stop, print: (line) => io.stdout(`${line}\n`), ...pair }).then(
     () => EXIT_OK,
     (e: Error) => fail(io, `tskad lab: ${e.message}`),
-  );
+  ));
 }
 
 /** `--signum=NAME`, printed exactly as keepalived prints it. */
