@@ -1,13 +1,15 @@
-// Entry point of tskad's native addon: registers its two socket classes.
+// Entry point of tskad's native addon: registers its socket classes and the signal watcher.
 // The typed JS side is src/net/native.ts.
 #include <napi.h>
 
 #include "packet_socket.h"
+#include "signal_watcher.h"
 #include "vrrp6_socket.h"
 
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   PacketSocket::Init(env, exports);
   Vrrp6Socket::Init(env, exports);
+  SignalWatcher::Init(env, exports);
   return exports;
 }
 

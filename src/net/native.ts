@@ -1,6 +1,6 @@
 // The typed face of tskad's native addon (native/, built by node-gyp when the
-// package is installed): AF_PACKET frame sends and the IPv6 VRRP socket,
-// the two things no npm package does. Loaded once, on first use, so code
+// package is installed): AF_PACKET frame sends, the IPv6 VRRP socket and
+// real-time signal handlers, the things no npm package does. Loaded once, on first use, so code
 // that needs neither never requires a built addon.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -32,8 +32,14 @@ export interface Vrrp6Socket {
   close(): void;
 }
 
+/** Runs a callback on each delivery of one signal, real-time ones included (Node's process.on refuses those). */
+export interface SignalWatcher {
+  close(): void;
+}
+
 export interface NativeAddon {
   readonly PacketSocket: new () => PacketSocket;
+  readonly SignalWatcher: new (signum: number, onSignal: (signum: number) => void) => SignalWatcher;
   readonly Vrrp6Socket: new (options: Vrrp6SocketOptions, onPacket: Vrrp6PacketCallback, onError: (err: Error) => void) => Vrrp6Socket;
 }
 

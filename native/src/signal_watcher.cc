@@ -1,0 +1,55 @@
+#include "signal_watcher.h"
+
+#include <string>
+
+void SignalWatcher::Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("SignalWatcher", DefineClass(env, "SignalWatcher", {InstanceMethod("close", &SignalWatcher::Close)}));
+}
+
+// new SignalWatcher(signum, onSignal)
+SignalWatcher::SignalWatcher(const Napi::CallbackInfo& info)
+    : Napi::ObjectWrap<SignalWatcher>(info), async_context_(info.Env(), "tskad:SignalWatcher") {
+  Napi::Env env = info.Env();
+  if (info.Length() < 2 || !info[0].IsNumber() || !info[1].IsFunction())
+    throw Napi::TypeError::New(env, "new SignalWatcher(signum, onSignal)");
+  int signum = info[0].As<Napi::Number>().Int32Value();
+  on_signal_ = Napi::Persistent(info[1].As<Napi::Function>());
+  uv_loop_t* loop = nullptr;
+  if (napi_get_uv_event_loop(env, &loop) != napi_ok) throw Napi::Error::New(env, "no libuv event loop");
+  handle_ = new uv_signal_t;
+  uv_signal_init(loop, handle_);
+  handle_->data = this;
+  if (int err = uv_signal_start(handle_, OnSignal, signum); err != 0) {
+    Stop();
+    throw Napi::Error::New(env, std::string("uv_signal_start(") + std::to_string(signum) + "): " + uv_strerror(err));
+  }
+  // like process.on('SIGx'), a watched signal does not keep the loop alive
+  uv_unref(reinterpret_cast<uv_handle_t*>(handle_));
+  Ref();
+}
+
+SignalWatcher::~SignalWatcher() { Stop(); }
+
+void SignalWatcher::OnSignal(uv_signal_t* handle, int signum) {
+  auto* self = static_cast<SignalWatcher*>(handle->data);
+  if (self == nullptr || self->on_signal_.IsEmpty()) return;
+  Napi::Env env = self->on_signal_.Env();
+  Napi::HandleScope scope(env);
+  self->on_signal_.MakeCallback(env.Global(), {Napi::Number::New(env, signum)}, self->async_context_);
+}
+
+void SignalWatcher::Stop() {
+  if (handle_ == nullptr) return;
+  uv_signal_stop(handle_);
+  handle_->data = nullptr;
+  // libuv frees nothing itself: the handle is released once closed
+  uv_close(reinterpret_cast<uv_handle_t*>(handle_), [](uv_handle_t* h) { delete reinterpret_cast<uv_signal_t*>(h); });
+  handle_ = nullptr;
+}
+
+void SignalWatcher::Close(const Napi::CallbackInfo&) {
+  if (handle_ == nullptr) return;
+  Stop();
+  on_signal_.Reset();
+  Unref();
+}

@@ -1,0 +1,24 @@
+// Watches one signal on Node's own event loop with libuv (uv_signal_t), for
+// the signals Node's process.on() refuses: the real-time ones keepalived uses
+// for its JSON dump (SIGRTMIN+2) and STATS_CLEAR (SIGRTMAX-1). Without a
+// handler their default action would end the daemon.
+#pragma once
+
+#include <napi.h>
+#include <uv.h>
+
+class SignalWatcher : public Napi::ObjectWrap<SignalWatcher> {
+ public:
+  static void Init(Napi::Env env, Napi::Object exports);
+  explicit SignalWatcher(const Napi::CallbackInfo& info);
+  ~SignalWatcher() override;
+
+ private:
+  void Close(const Napi::CallbackInfo& info);
+  void Stop();
+  static void OnSignal(uv_signal_t* handle, int signum);
+
+  uv_signal_t* handle_ = nullptr;
+  Napi::FunctionReference on_signal_;
+  Napi::AsyncContext async_context_;
+};
