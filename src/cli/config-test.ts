@@ -27,6 +27,7 @@
 // test keepalived would pass.
 import { defaultReadOptions, loadConfig } from '../config/load.js';
 import { checkHost, type HostEnv } from '../config/hostcheck.js';
+import { unsupported } from '../vrrp/params.js';
 import type { Diagnostic } from '../config/diagnostics.js';
 import type { Config } from '../config/schema/index.js';
 import { CODES } from '../config/codes/index.js';
@@ -61,6 +62,11 @@ export function configTest(path: string, opts: ConfigTestOptions = {}): ConfigTe
   const read = { ...defaultReadOptions(), ...(opts.configId === undefined ? {} : { configId: opts.configId }), includeCheck: opts.includeCheck ?? false };
   const { config, sources, diagnostics } = loadConfig(path, read);
   checkHost(config, sources, diagnostics, opts.hostEnv);
+  // said at -t too, so an operator learns before starting the daemon
+  config.vrrpInstance.forEach((inst, i) => {
+    const why = unsupported(inst, config.globalDefs);
+    if (why) diagnostics.report('TSKAD_W_NOT_SUPPORTED_YET', `vrrp_instance ${inst.name}: ${why}`, sources.get(`vrrpInstance/${i}`));
+  });
   return { exitCode: configTestExitCode(diagnostics.items), config, diagnostics: diagnostics.sorted() };
 }
 

@@ -39,6 +39,8 @@ export interface Account {
 /** What the host checks ask of the machine. */
 export interface HostEnv {
   hasInterface(name: string): boolean;
+  /** IFF_LOOPBACK: keepalived refuses such an interface for VRRP */
+  isLoopback?(name: string): boolean;
   /** without following a final symlink; undefined when it cannot be read */
   lstat(path: string): FileInfo | undefined;
   stat(path: string): FileInfo | undefined;
@@ -59,6 +61,8 @@ export interface HostEnv {
 
 /** glibc's confstr(_CS_PATH), keepalived's PATH when none is set */
 const CS_PATH = '/bin:/usr/bin';
+/** <linux/if.h> */
+const IFF_LOOPBACK = 0x8;
 
 export function realHostEnv(): HostEnv {
   let interfaces: ReadonlySet<string> | undefined;
@@ -73,6 +77,13 @@ export function realHostEnv(): HostEnv {
     };
   return {
     hasInterface: (name) => (interfaces ??= readInterfaces()).has(name),
+    isLoopback: (name) => {
+      try {
+        return (parseInt(readFileSync(`/sys/class/net/${name}/flags`, 'utf8'), 16) & IFF_LOOPBACK) !== 0;
+      } catch {
+        return false;
+      }
+    },
     lstat: (p) => info(orUndefined(() => lstatSync(p, { throwIfNoEntry: false }))),
     stat: (p) => info(orUndefined(() => statSync(p, { throwIfNoEntry: false }))),
     realpath: (p) => orUndefined(() => realpathSync.native(p)),
@@ -177,7 +188,12 @@ function checkInterfaces(config: Config, sources: SourceMap, diag: Diagnostics, 
     const field = path[path.length - 1];
     const use = typeof field === 'string' && VRRP_BLOCKS.has(String(path[0])) ? INTERFACE_FIELDS[field] : undefined;
     if (use === undefined) return false;
-    for (const [name, at] of interfaceNames(value, path)) if (!env.hasInterface(name)) missing(name, at, use);
+    for (const [name, at] of interfaceNames(value, path)) {
+      if (!env.hasInterface(name)) missing(name, at, use);
+      else if (use === 'interface' && path[0] === 'vrrpInstance' && env.isLoopback?.(name)) {
+        diag.report('TSKAD_E_LOOPBACK_INTERFACE', `interface ${name} of ${owner(config, path)} is a loopback interface: VRRP cannot run on it`, locate(sources, at));
+      }
+    }
     return true;
   });
   // a static address without dev goes on default_interface (eth0 unless set)
@@ -199,17 +215,25 @@ function interfaceNames(value: unknown, path: Path): Array<[string, Path]> {
 
 // ------------------------------------------------ scripts
 
-interface RunAs {
+/** Who a script runs as. */
+export interface RunAs {
+  /** for messages: `nobody`, `nobody:nogroup`, `root` */
   readonly name: string;
   readonly uid: number;
   readonly gid: number;
+}
+
+/** `USER [GROUP]`: a script's own, its block's (vrrp_script, MISC_CHECK), or global script_user. */
+export interface UserSpec {
+  readonly user: string;
+  readonly group?: string;
 }
 
 interface FoundScript {
   readonly script: Script;
   readonly path: Path;
   /** `user USER [GROUP]` of the enclosing block (vrrp_script, MISC_CHECK) */
-  readonly blockUser?: { readonly user: string; readonly group?: string };
+  readonly blockUser?: UserSpec;
 }
 
 type Path = readonly (string | number)[];
@@ -243,13 +267,107 @@ function checkScripts(config: Config, sources: SourceMap, diag: Diagnostics, env
   checker.finish();
 }
 
-type Report = (code: Code, message: string, hint?: string) => void;
+/** One thing the checks say about a script: a `-t` diagnostic before the script is named, or a log line of the daemon. */
+export interface Finding {
+  readonly code: Code;
+  readonly message: string;
+  readonly hint?: string;
+  /** about the default script user rather than this script: `-t` says it once, without naming a script */
+  readonly global?: true;
+}
 
-/** The script checks in keepalived's order: split, user, program, format, security. */
-class ScriptChecker {
+/** What this host says about one script: whom it runs as, and whether keepalived would disable it. */
+export type ScriptVerdict = {
+  /** everything found, in keepalived's order (the disabling one last) */
+  readonly findings: readonly Finding[];
+  /** keepalived counts it among the configured scripts: its file was found */
+  readonly counted: boolean;
+} & (
+  | { readonly runAs: RunAs; readonly disabledBy?: undefined }
+  /** the finding that disables it; runAs undefined when no user could be resolved */
+  | { readonly runAs?: RunAs; readonly disabledBy: Finding }
+);
+
+/**
+ * The script checks in keepalived's order — split, user, program, format,
+ * security — shared by `-t` and by the daemon, which does not run a script
+ * they disable (keepalived vrrp.c check_vrrp_script_security).
+ */
+export class ScriptJudge {
   private readonly security: boolean;
   private readonly defaultUser: DefaultUser;
-  private defaultUserReported = false;
+
+  constructor(
+    g: Config['globalDefs'],
+    private readonly env: HostEnv,
+  ) {
+    this.security = g.enableScriptSecurity;
+    this.defaultUser = resolveDefaultUser(g, env, this.security);
+  }
+
+  /** `blockUser`: the `user` of the block the script is in (vrrp_script, MISC_CHECK). */
+  judge(script: Script, blockUser?: UserSpec): ScriptVerdict {
+    const findings: Finding[] = [];
+    const disabled = (f: Finding, more: { runAs?: RunAs; counted?: boolean } = {}): ScriptVerdict => {
+      findings.push(f);
+      return { findings, disabledBy: f, counted: false, ...more };
+    };
+    if (script.runner === 'exec') {
+      const { words, problem } = splitScriptWords(script.command);
+      if (problem !== undefined || words.length === 0) {
+        return disabled({ code: 'TSKAD_E_SCRIPT_SYNTAX', message: `cannot split '${script.command}' into words: ${problem ?? 'it is empty'}; the script is ignored` });
+      }
+    }
+    const own = script.user !== undefined ? { user: script.user, ...(script.group !== undefined ? { group: script.group } : {}) } : blockUser;
+    const user = own ? this.ownUser(own) : this.defaultUser;
+    if (user.kind !== 'ok') return disabled(user.kind === 'own-unknown' ? user.finding : defaultUserFinding(user));
+    const { runAs } = user;
+
+    const [program, ...inner] = scriptPrograms(script.command, script.runner) as [string, ...string[]];
+    if (script.runner !== 'exec') findings.push({ code: 'TSKAD_I_SCRIPT_SHELL', message: `runs through ${program} -c: it ${classifyScript(script.command).reason}` });
+    const main = resolveProgram(program, runAs, this.env);
+    // keepalived counts every script whose file it found, runnable or not; a
+    // `</path` line is its system() readability test, not a script
+    const counted = (main.kind === 'found' || (main.kind === 'not-executable' && !main.searched)) && !/^<[ \t]*\//.test(script.command);
+    if (main.kind !== 'found') return disabled(unusable(main, program, script.runner, runAs), { runAs, counted });
+    if (main.searched) findings.push({ code: 'TSKAD_I_SCRIPT_PATH_SEARCH', message: `'${program}' is found on PATH as ${main.path}`, hint: 'give the full path' });
+    if (script.runner === 'exec' && !runnableFormat(this.env.readHead(main.real, 4))) {
+      return disabled(
+        { code: 'TSKAD_E_SCRIPT_NO_INTERPRETER', message: `${main.path} is neither a #! script nor a binary, so it cannot be executed`, hint: `add a first line such as #!/bin/sh to ${main.path}` },
+        { runAs, counted },
+      );
+    }
+    // commands inside a shell line may be guarded (`[ -x /x ] && /x`): only those present are checked
+    const inside = inner.map((p) => resolveProgram(p, runAs, this.env)).filter((r): r is Found => r.kind === 'found');
+    const insecure = this.insecurity([main, ...inside], runAs);
+    if (insecure && this.security) return disabled(insecure, { runAs, counted });
+    if (insecure) findings.push(insecure);
+    return { runAs, findings, counted };
+  }
+
+  private ownUser(own: UserSpec): { kind: 'ok'; runAs: RunAs } | { kind: 'own-unknown'; finding: Finding } {
+    const runAs = resolveUser(own, this.env);
+    if (runAs) return { kind: 'ok', runAs };
+    const missing = this.env.user(own.user) ? `group '${own.group}'` : `user '${own.user}'`;
+    return { kind: 'own-unknown', finding: { code: 'TSKAD_E_SCRIPT_USER_UNKNOWN', message: `${missing} does not exist on this host; the script is disabled` } };
+  }
+
+  private insecurity(programs: readonly Found[], runAs: RunAs): Finding | undefined {
+    for (const p of programs) {
+      const privilege = privilegeOf(p.info, runAs);
+      const bad = privilege && insecurePath(p, this.env);
+      if (!bad) continue;
+      const outcome = this.security ? 'tskad will not run it' : 'it runs anyway, since enable_script_security is off';
+      return { code: 'TSKAD_E_SCRIPT_INSECURE', message: `${p.path} runs ${privilege}, but ${bad.component} ${bad.why}; ${outcome}`, hint: bad.fix };
+    }
+    return undefined;
+  }
+}
+
+/** `-t`: each script's findings at its line, the default user's once, and keepalived's SECURITY VIOLATION at the end. */
+class ScriptChecker {
+  private readonly judge: ScriptJudge;
+  private globalReported = false;
   /** scripts keepalived would count as configured: a file was found for them */
   private runs = 0;
   private firstRun: Loc | undefined;
@@ -257,79 +375,28 @@ class ScriptChecker {
   constructor(
     private readonly config: Config,
     private readonly diag: Diagnostics,
-    private readonly env: HostEnv,
+    env: HostEnv,
   ) {
-    this.security = config.globalDefs.enableScriptSecurity;
-    this.defaultUser = resolveDefaultUser(config.globalDefs, env, this.security);
+    this.judge = new ScriptJudge(config.globalDefs, env);
   }
 
   check(found: FoundScript, loc: Loc | undefined): void {
-    const { script, path } = found;
-    const what = [keywordOf(path), owner(this.config, path)].filter(Boolean).join(' of ');
-    const report: Report = (code, message, hint) => this.diag.report(code, `${what}: ${message}`, loc, hint);
-
-    if (script.runner === 'exec') {
-      const { words, problem } = splitScriptWords(script.command);
-      if (problem !== undefined || words.length === 0) {
-        report('TSKAD_E_SCRIPT_SYNTAX', `cannot split '${script.command}' into words: ${problem ?? 'it is empty'}; the script is ignored`);
-        return;
-      }
+    const what = [keywordOf(found.path), owner(this.config, found.path)].filter(Boolean).join(' of ');
+    const verdict = this.judge.judge(found.script, found.blockUser);
+    for (const f of verdict.findings) {
+      if (!f.global) this.diag.report(f.code, `${what}: ${f.message}`, loc, f.hint);
+      else if (!this.globalReported) this.diag.report(f.code, f.message, loc, f.hint);
+      this.globalReported ||= f.global === true;
     }
-    const runAs = this.runAs(found, report, loc);
-    if (!runAs) return;
-
-    const [program, ...inner] = scriptPrograms(script.command, script.runner) as [string, ...string[]];
-    if (script.runner !== 'exec') report('TSKAD_I_SCRIPT_SHELL', `runs through ${program} -c: it ${classifyScript(script.command).reason}`);
-    const main = resolveProgram(program, runAs, this.env);
-    // keepalived counts every script whose file it found, runnable or not; a
-    // `</path` line is its system() readability test, not a script
-    if ((main.kind === 'found' || (main.kind === 'not-executable' && !main.searched)) && !/^<[ \t]*\//.test(script.command)) {
+    if (verdict.counted) {
       this.runs++;
       this.firstRun ??= loc;
-    }
-    if (main.kind !== 'found') return reportUnusable(main, program, script.runner, runAs, report);
-    if (main.searched) report('TSKAD_I_SCRIPT_PATH_SEARCH', `'${program}' is found on PATH as ${main.path}`, 'give the full path');
-    if (script.runner === 'exec' && !runnableFormat(this.env.readHead(main.real, 4))) {
-      report('TSKAD_E_SCRIPT_NO_INTERPRETER', `${main.path} is neither a #! script nor a binary, so it cannot be executed`, `add a first line such as #!/bin/sh to ${main.path}`);
-      return;
-    }
-    // commands inside a shell line may be guarded (`[ -x /x ] && /x`): only those present are checked
-    const inside = inner.map((p) => resolveProgram(p, runAs, this.env)).filter((r): r is Found => r.kind === 'found');
-    this.checkSecurity([main, ...inside], runAs, report);
-  }
-
-  /** Who the script runs as: its own user, else the default; undefined (reported) when that cannot be. */
-  private runAs(found: FoundScript, report: Report, loc: Loc | undefined): RunAs | undefined {
-    const { script } = found;
-    const own = script.user !== undefined ? { user: script.user, group: script.group } : found.blockUser;
-    if (own) {
-      const runAs = resolveUser(own.user, own.group, this.env);
-      if (!runAs) {
-        const missing = this.env.user(own.user) ? `group '${own.group}'` : `user '${own.user}'`;
-        report('TSKAD_E_SCRIPT_USER_UNKNOWN', `${missing} does not exist on this host; the script is disabled`);
-      }
-      return runAs;
-    }
-    if (this.defaultUser.kind === 'ok') return this.defaultUser.runAs;
-    if (!this.defaultUserReported) reportDefaultUser(this.defaultUser, this.diag, loc);
-    this.defaultUserReported = true;
-    return undefined;
-  }
-
-  private checkSecurity(programs: readonly Found[], runAs: RunAs, report: Report): void {
-    for (const p of programs) {
-      const privilege = privilegeOf(p.info, runAs);
-      const bad = privilege && insecurePath(p, this.env);
-      if (!bad) continue;
-      const outcome = this.security ? 'tskad will not run it' : 'it runs anyway, since enable_script_security is off';
-      report('TSKAD_E_SCRIPT_INSECURE', `${p.path} runs ${privilege}, but ${bad.component} ${bad.why}; ${outcome}`, bad.fix);
-      return;
     }
   }
 
   /** keepalived's "SECURITY VIOLATION": scripts configured while enable_script_security is off. */
   finish(): void {
-    if (this.security || this.runs === 0) return;
+    if (this.config.globalDefs.enableScriptSecurity || this.runs === 0) return;
     const n = this.runs === 1 ? '1 script is' : `${this.runs} scripts are`;
     this.diag.report(
       'TSKAD_W_SCRIPT_SECURITY_OFF',
@@ -353,39 +420,39 @@ type DefaultUser =
  */
 function resolveDefaultUser(g: Config['globalDefs'], env: HostEnv, security: boolean): DefaultUser {
   if (g.scriptUser) {
-    const runAs = resolveUser(g.scriptUser.user, g.scriptUser.group, env);
+    const runAs = resolveUser(g.scriptUser, env);
     return runAs ? { kind: 'ok', runAs } : { kind: 'unknown', ...g.scriptUser };
   }
-  const runAs = resolveUser(DEFAULT_SCRIPT_USER, undefined, env);
+  const runAs = resolveUser({ user: DEFAULT_SCRIPT_USER }, env);
   if (runAs) return { kind: 'ok', runAs };
   if (security) return { kind: 'missing-default' };
   return { kind: 'ok', runAs: { name: env.uid === 0 ? 'root' : `uid ${env.uid}`, uid: env.uid, gid: env.gid } };
 }
 
-function reportDefaultUser(d: Exclude<DefaultUser, { kind: 'ok' }>, diag: Diagnostics, loc: Loc | undefined): void {
+function defaultUserFinding(d: Exclude<DefaultUser, { kind: 'ok' }>): Finding {
   if (d.kind === 'unknown') {
-    diag.report(
-      'TSKAD_E_SCRIPT_USER_UNKNOWN',
-      `script_user ${d.user}${d.group ? ` ${d.group}` : ''} does not exist on this host; scripts without their own user are disabled`,
-      loc,
-      `getent passwd ${d.user}`,
-    );
-  } else {
-    diag.report(
-      'TSKAD_E_SCRIPT_DEFAULT_USER',
-      `enable_script_security is on and no script_user is set, so scripts run as ${DEFAULT_SCRIPT_USER}, which does not exist here; scripts without their own user are disabled`,
-      loc,
-      `create the user (useradd --system --shell /usr/sbin/nologin ${DEFAULT_SCRIPT_USER}) or set script_user in global_defs`,
-    );
+    return {
+      code: 'TSKAD_E_SCRIPT_USER_UNKNOWN',
+      message: `script_user ${d.user}${d.group ? ` ${d.group}` : ''} does not exist on this host; scripts without their own user are disabled`,
+      hint: `getent passwd ${d.user}`,
+      global: true,
+    };
   }
+  return {
+    code: 'TSKAD_E_SCRIPT_DEFAULT_USER',
+    message: `enable_script_security is on and no script_user is set, so scripts run as ${DEFAULT_SCRIPT_USER}, which does not exist here; scripts without their own user are disabled`,
+    hint: `create the user (useradd --system --shell /usr/sbin/nologin ${DEFAULT_SCRIPT_USER}) or set script_user in global_defs`,
+    global: true,
+  };
 }
 
-function resolveUser(user: string, group: string | undefined, env: HostEnv): RunAs | undefined {
-  const u = env.user(user);
+/** `USER [GROUP]` to ids through NSS, as getpwnam()/getgrnam() do; a user without a group runs with its primary group. */
+export function resolveUser(spec: UserSpec, env: Pick<HostEnv, 'user' | 'group'>): RunAs | undefined {
+  const u = env.user(spec.user);
   if (!u) return undefined;
-  if (group === undefined) return { name: user, uid: u.uid, gid: u.gid };
-  const g = env.group(group);
-  return g ? { name: `${user}:${group}`, uid: u.uid, gid: g.gid } : undefined;
+  if (spec.group === undefined) return { name: spec.user, uid: u.uid, gid: u.gid };
+  const g = env.group(spec.group);
+  return g ? { name: `${spec.user}:${spec.group}`, uid: u.uid, gid: g.gid } : undefined;
 }
 
 // ------------------------------------------------ programs
@@ -432,16 +499,14 @@ function examine(path: string, searched: boolean, runAs: RunAs, env: HostEnv): R
   return { kind: 'found', path, real, info, searched };
 }
 
-function reportUnusable(r: Exclude<Resolved, Found>, program: string, runner: Script['runner'], runAs: RunAs, report: Report): void {
+function unusable(r: Exclude<Resolved, Found>, program: string, runner: Script['runner'], runAs: RunAs): Finding {
   if (r.kind === 'missing') {
-    if (runner !== 'exec') report('TSKAD_W_SCRIPT_NOT_FOUND', `${program} is needed to run this line and is not installed; the script is disabled`, `install ${basename(program)}`);
-    else if (r.searched) report('TSKAD_W_SCRIPT_NOT_FOUND', `'${program}' is not found on PATH; the script is disabled`, 'give the full path of the program');
-    else report('TSKAD_W_SCRIPT_NOT_FOUND', `${program} does not exist; the script is disabled`);
-  } else if (r.notFile) {
-    report('TSKAD_E_SCRIPT_NOT_EXECUTABLE', `${r.path} is not a regular file; the script is disabled`);
-  } else {
-    report('TSKAD_E_SCRIPT_NOT_EXECUTABLE', `${r.path} is not executable by ${runAs.name}; the script is disabled`, `chmod +x ${r.path}`);
+    if (runner !== 'exec') return { code: 'TSKAD_W_SCRIPT_NOT_FOUND', message: `${program} is needed to run this line and is not installed; the script is disabled`, hint: `install ${basename(program)}` };
+    if (r.searched) return { code: 'TSKAD_W_SCRIPT_NOT_FOUND', message: `'${program}' is not found on PATH; the script is disabled`, hint: 'give the full path of the program' };
+    return { code: 'TSKAD_W_SCRIPT_NOT_FOUND', message: `${program} does not exist; the script is disabled` };
   }
+  if (r.notFile) return { code: 'TSKAD_E_SCRIPT_NOT_EXECUTABLE', message: `${r.path} is not a regular file; the script is disabled` };
+  return { code: 'TSKAD_E_SCRIPT_NOT_EXECUTABLE', message: `${r.path} is not executable by ${runAs.name}; the script is disabled`, hint: `chmod +x ${r.path}` };
 }
 
 /**

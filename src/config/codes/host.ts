@@ -9,6 +9,11 @@ export const HOST_CODES = codes({
     summary: 'an interface named in the configuration does not exist on this host',
     help: "keepalived refuses to run an instance whose interface, a tracked interface, or the dev of an address or route does not exist (\"WARNING - interface … doesn't exist\"; `keepalived -t` exits 5), and so does tskad. Check the name with `ip link`. If the interface is created after the daemon starts (a VLAN, a bond, a tunnel), set `dynamic_interfaces` in global_defs.",
   },
+  TSKAD_E_LOOPBACK_INTERFACE: {
+    severity: 'error',
+    summary: 'a vrrp_instance on a loopback interface',
+    help: 'keepalived refuses a loopback interface for VRRP ("cannot use a loopback interface (lo) for vrrp - ignoring") and ignores the instance; so does tskad. Give the interface that faces the other routers.',
+  },
   TSKAD_F_NO_SUCH_INTERFACE: {
     severity: 'fatal',
     summary: 'linkbeat_interfaces or interface_up_down_delays names an interface that does not exist',

@@ -206,4 +206,10 @@ export const VRRP_CODES = codes({
     summary: '`skip_check_adv_addr off` in a vrrp_instance, which keepalived reads as on',
     help: 'keepalived 2.2.7 turns the option on whatever its argument, so `off` cannot re-enable the check when vrrp_skip_check_adv_addr is set globally. tskad does as keepalived does. Remove the line instead.',
   },
+  TSKAD_W_NOT_SUPPORTED_YET: {
+    severity: 'warning',
+    testExit: 0,
+    summary: 'a valid keepalived setting this version of tskad cannot run yet; the instance will not start',
+    help: 'keepalived accepts it, so `-t` passes as keepalived\'s does, but the tskad daemon refuses the instance and logs why (IPsec AH authentication, use_vmac / use_ipvlan, an instance without an interface). The rest of the configuration runs.',
+  },
 });

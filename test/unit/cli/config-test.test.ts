@@ -114,3 +114,18 @@ test('the config id picks the @ID lines that count', () => {
   assert.equal(configTest(file, { configId: 'lb1', hostEnv: hostWith() }).exitCode, 0);
   assert.equal(configTest(file, { configId: 'lb2', hostEnv: hostWith() }).exitCode, 5);
 });
+
+test('an instance on the loopback interface is an error on its interface line, as keepalived reports it (exit 5)', () => {
+  const r = configTest(conf('loopback.conf', instance().replace('interface eth0', 'interface lo')), { hostEnv: { ...realHostEnv() } });
+  assert.equal(r.exitCode, 5);
+  assert.deepEqual(
+    r.diagnostics.filter((d) => d.code === 'TSKAD_E_LOOPBACK_INTERFACE').map((d) => d.loc?.line),
+    [2],
+  );
+});
+
+test('a setting tskad cannot run yet is said at -t without failing it (keepalived accepts it)', () => {
+  const r = configTest(conf('vmac.conf', instance('  use_vmac\n')), { hostEnv: hostWith('eth0') });
+  assert.equal(r.exitCode, 0);
+  assert.deepEqual(r.diagnostics.map((d) => d.code), ['TSKAD_W_NOT_SUPPORTED_YET']);
+});
