@@ -357,6 +357,8 @@ vrrp_instance VI_1 {
 `;
   const ds = hostCheck({ text }, realHostEnv());
   assert.deepEqual(brief(ds), [
+    // lo exists everywhere, and keepalived refuses it for VRRP just as tskad does
+    'TSKAD_E_LOOPBACK_INTERFACE 6',
     'TSKAD_E_NO_SUCH_INTERFACE 9',
     'TSKAD_E_SCRIPT_INSECURE 12',
     'TSKAD_E_SCRIPT_NO_INTERPRETER 13',
