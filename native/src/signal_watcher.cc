@@ -35,7 +35,12 @@ void SignalWatcher::OnSignal(uv_signal_t* handle, int signum) {
   if (self == nullptr || self->on_signal_.IsEmpty()) return;
   Napi::Env env = self->on_signal_.Env();
   Napi::HandleScope scope(env);
-  self->on_signal_.MakeCallback(env.Global(), {Napi::Number::New(env, signum)}, self->async_context_);
+  try {
+    self->on_signal_.MakeCallback(env.Global(), {Napi::Number::New(env, signum)}, self->async_context_);
+  } catch (const Napi::Error& e) {
+    // a throwing handler becomes an uncaught exception, as for any Node I/O callback, not an abort
+    napi_fatal_exception(env, e.Value());
+  }
 }
 
 void SignalWatcher::Stop() {

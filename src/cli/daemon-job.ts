@@ -1,46 +1,26 @@
-// What `tskad` does without -t or -d: run the daemon. For now that is the
-// VRRP process in the foreground; the supervisor with its children, pid
-// files, syslog and forking arrive with issue 4, the checker with LVS
-// support. Whatever is not there yet is refused or announced, never ignored.
-import { defaultReadOptions } from '../config/load.js';
-import { EXIT_FATAL, EXIT_OK, type Io } from './io.js';
+// What `tskad` does without -t or -d: run the daemon, in the role this
+// process was started for (daemon/child-process.ts): the parent an operator
+// or systemd started — which checks the configuration and the pid files,
+// then supervises in the foreground (-n) or forks into the background — or
+// one of the parent's children. Refusals come back at once; the daemon's
+// modules (pino, netlink, native sockets) load only when a daemon runs.
+import { takeRole } from '../daemon/child-process.js';
+import { prepare } from '../daemon/prepare.js';
+import { CHECKER_MISSING, type DaemonFlags } from '../daemon/settings.js';
+import { EXIT_FATAL, type Io } from './io.js';
 
-export interface DaemonJob {
-  readonly file: string;
-  readonly configId?: string;
-  readonly allConfig: boolean;
-  /** -n */
-  readonly dontFork: boolean;
-  /** -P / -C */
-  readonly vrrpOnly: boolean;
-  readonly checkOnly: boolean;
-  /** -l, -D, -V */
-  readonly logConsole: boolean;
-  readonly logDetail: boolean;
-  readonly dontReleaseVrrp: boolean;
-}
+export type DaemonJob = DaemonFlags;
 
-/** Refusals come back at once; a daemon that starts, as a promise settled when it stops. */
 export function runDaemonJob(job: DaemonJob, io: Io): number | Promise<number> {
-  if (job.checkOnly) return refuse(io, 'the checker process (-C, LVS health checking) is not implemented yet');
-  if (!job.dontFork) return refuse(io, 'tskad does not fork into the background yet: run it with -n (--dont-fork), as its systemd unit does');
-  return runForeground(job, io);
-}
-
-async function runForeground(job: DaemonJob, io: Io): Promise<number> {
-  const readOptions = { ...defaultReadOptions(), includeCheck: job.allConfig, ...(job.configId ? { configId: job.configId } : {}) };
-  try {
-    // loaded here, not at start-up: `-t` needs none of the daemon's modules (native sockets, netlink, pino)
-    const { runVrrp } = await import('../vrrp/process.js');
-    const vrrp = await runVrrp({ configFile: job.file, readOptions, console: job.logConsole, detail: job.logDetail, dontReleaseVrrp: job.dontReleaseVrrp });
-    await vrrp.stopped;
-    return EXIT_OK;
-  } catch (e) {
-    return refuse(io, (e as Error).message);
+  const role = takeRole();
+  if (role === 'vrrp') return import('../daemon/vrrp-child.js').then(({ runVrrpChild }) => runVrrpChild(job));
+  const say = (message: string) => io.stderr(`tskad: ${message}\n`);
+  if (role === 'checker') {
+    say(CHECKER_MISSING);
+    return EXIT_FATAL;
   }
-}
-
-function refuse(io: Io, message: string): number {
-  io.stderr(`tskad: ${message}\n`);
-  return EXIT_FATAL;
+  const prepared = prepare(job, say);
+  if (typeof prepared === 'number') return prepared;
+  if (!job.dontFork && role !== 'daemon') return import('../daemon/parent.js').then(({ daemonize }) => daemonize(say));
+  return import('../daemon/parent.js').then(({ runParent }) => runParent(job, prepared, role === 'daemon'));
 }

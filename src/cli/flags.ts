@@ -2,6 +2,7 @@
 // `long_options[]`), with what tskad does with it. One table feeds the
 // argv splitter (getopt.ts), commander (help, values) and the
 // "not supported" messages, so no flag is ever silently ignored.
+import { parseListen } from '../daemon/settings.js';
 import type { OptSpec } from './getopt.js';
 
 /**
@@ -30,12 +31,15 @@ const checkFacility = (v: string): string | undefined =>
   /^([0-7]|local[0-7]|user|daemon)$/.test(v) ? undefined : `invalid log facility '${v}' (expected 0-7, local0-7, user or daemon); using daemon`;
 
 /** A umask as strtoul(3) reads it with base 0 (022 octal, 0x12 hex, 18 decimal), at most 0777. */
-function parseUmask(v: string): number | undefined {
+export function parseUmask(v: string): number | undefined {
   const n = /^0[xX][0-9a-fA-F]+$/.test(v) ? parseInt(v, 16) : /^0[0-7]*$/.test(v) ? parseInt(v, 8) : /^[1-9][0-9]*$/.test(v) ? parseInt(v, 10) : Number.NaN;
   return n <= 0o777 ? n : undefined;
 }
 const checkUmask = (v: string): string | undefined =>
   parseUmask(v) === undefined ? `invalid umask '${v}' (expected a number up to 0777, such as 022); using the default` : undefined;
+
+const checkListen = (v: string): string | undefined =>
+  parseListen(v) === undefined ? `invalid listen address '${v}' (expected [ADDR:]PORT or [IPV6]:PORT); metrics are not served` : undefined;
 
 export const FLAGS: readonly Flag[] = [
   { short: 'f', long: 'use-file', arg: 'required', argName: 'FILE', support: 'implemented', default: '/etc/keepalived/keepalived.conf', help: 'use the configuration file FILE' },
@@ -61,10 +65,12 @@ export const FLAGS: readonly Flag[] = [
   { short: 'R', long: 'dont-respawn', arg: 'none', support: 'daemon', help: "don't respawn child processes" },
   { short: 'n', long: 'dont-fork', arg: 'none', support: 'daemon', help: 'stay in the foreground' },
   { short: 'p', long: 'pid', arg: 'required', argName: 'FILE', support: 'daemon', help: 'pid file of the parent process (default /run/keepalived.pid)' },
-  { short: 'r', long: 'vrrp_pid', arg: 'required', argName: 'FILE', support: 'daemon', help: 'pid file of the VRRP process (default /run/keepalived_vrrp.pid)' },
-  { short: 'c', long: 'checkers_pid', arg: 'required', argName: 'FILE', support: 'daemon', help: 'pid file of the checker process (default /run/keepalived_checkers.pid)' },
+  { short: 'r', long: 'vrrp_pid', arg: 'required', argName: 'FILE', support: 'daemon', help: "pid file of the VRRP process (default /run/vrrp.pid, as Debian's keepalived 2.2.7 names it)" },
+  { short: 'c', long: 'checkers_pid', arg: 'required', argName: 'FILE', support: 'daemon', help: 'pid file of the checker process (default /run/checkers.pid)' },
+  { long: 'runtime-dir', arg: 'required', argName: 'DIR', support: 'daemon', help: "tskad's own: the directory of the status socket and the VIP ledger (default /run/tskad, /run/tskad/NAME with `instance NAME`, or beside -p FILE: FILE's name with .tskad for .pid)" },
+  { long: 'metrics-listen', arg: 'required', argName: '[ADDR:]PORT', support: 'daemon', check: checkListen, help: "tskad's own: serve Prometheus metrics at http://ADDR:PORT/metrics (ADDR default 127.0.0.1); overrides tskad_metrics_listen" },
 
-  { long: 'all', arg: 'none', support: 'not-yet', why: 'no child processes', help: 'start every child process, even without configuration' },
+  { long: 'all', arg: 'none', support: 'not-yet', why: 'only the VRRP process exists', help: 'start every child process, even without configuration' },
   { short: 'b', long: 'bfd_pid', arg: 'required', argName: 'FILE', support: 'not-yet', why: 'no BFD subsystem', help: 'pid file of the BFD process' },
   { short: 'g', long: 'log-file', arg: 'optional', argName: 'FILE', support: 'not-yet', why: 'no log files', help: 'log to FILE' },
   { long: 'flush-log-file', arg: 'none', support: 'not-yet', why: 'no log files', help: 'flush the log file after each write' },

@@ -5,20 +5,20 @@
 // argv, as in keepalived; problems before them are printed, not fatal.
 import { Command, CommanderError, Option } from 'commander';
 import { getopt } from './getopt.js';
-import { FLAGS, rejection, type Flag } from './flags.js';
+import { FLAGS, parseUmask, rejection, type Flag } from './flags.js';
 import { signalNumber } from './signum.js';
 import { versionText } from './version.js';
 import { runConfigJob } from './config-job.js';
 import type { DaemonKind } from '../lab/daemon.js';
 import { runDaemonJob } from './daemon-job.js';
+import { DEFAULT_RUNTIME_DIR, statusSocketIn } from '../daemon/settings.js';
 import { EXIT_FATAL, EXIT_OK, type Io } from './io.js';
 
 /** Subcommands of tskad's own that are still to come. */
 const NOT_YET_SUBCOMMANDS = {
   genhash: 'compute the digest of a URL for HTTP_GET/SSL_GET (also -T/--genhash)',
-  status: "show a running daemon's instances and checks",
 } as const;
-const SUBCOMMANDS = new Set([...Object.keys(NOT_YET_SUBCOMMANDS), 'lab']);
+const SUBCOMMANDS = new Set([...Object.keys(NOT_YET_SUBCOMMANDS), 'lab', 'status']);
 
 const GENHASH = FLAGS.find((f) => f.long === 'genhash')!;
 
@@ -34,7 +34,17 @@ interface MainOptions {
   check?: true;
   logConsole?: true;
   logDetail?: true;
+  logFacility?: string;
+  /** commander reads --no-syslog as the negation of `syslog` */
+  syslog?: boolean;
   dontReleaseVrrp?: true;
+  dontRespawn?: true;
+  pid?: string;
+  vrrp_pid?: string;
+  checkers_pid?: string;
+  umask?: string;
+  runtimeDir?: string;
+  metricsListen?: string;
 }
 
 export function runCli(argv: readonly string[], io: Io): number | Promise<number> {
@@ -94,12 +104,14 @@ function buildProgram(io: Io, done: (code: number | Promise<number>) => void): C
   const program = new Command('tskad')
     .description('A drop-in replacement for keepalived 2.2.7: VRRP and LVS health checking.')
     .helpOption(false)
+    // `tskad status --runtime-dir DIR` is the subcommand's option, not the daemon's flag of that name
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   for (const f of FLAGS) program.addOption(commanderOption(f));
   program.addHelpText(
     'after',
-    '\nFlags between -P and -c are for the daemon. This version runs the VRRP process in the foreground (-n);\nthe checker process, forking and pid files are to come. Flags marked (not supported) are refused.\n',
+    '\nFlags from -P to --metrics-listen are for the daemon, which runs the VRRP process under a supervisor;\nthe checker process is to come. Flags marked (not supported) are refused.\n',
   );
   program.action((opts: MainOptions) => done(runMain(opts, io)));
   program
@@ -110,6 +122,13 @@ function buildProgram(io: Io, done: (code: number | Promise<number>) => void): C
     .addOption(new Option('--stop <SIGNAL>', 'how the master is stopped: SIGKILL is a crash, SIGTERM a clean stop').choices(['SIGKILL', 'SIGTERM']).default('SIGKILL'))
     .argument('[configs...]', "the pair's configurations, master's first (default: examples/nfs-master.conf and nfs-backup.conf)")
     .action((configs: string[], o: { daemon: DaemonKind; stop: 'SIGKILL' | 'SIGTERM' }) => done(runLab(configs, o, io)));
+  program
+    .command('status')
+    .description("show the running daemon's VRRP instances: state, priority, master, counters (root)")
+    .helpOption(false)
+    .option('--json', 'the status as JSON, for scripts')
+    .option('--runtime-dir <DIR>', "the daemon's --runtime-dir", DEFAULT_RUNTIME_DIR)
+    .action((o: { json?: true; runtimeDir: string }) => done(runStatus(o, io)));
   for (const [name, what] of Object.entries(NOT_YET_SUBCOMMANDS)) {
     program
       .command(name)
@@ -140,8 +159,17 @@ function runMain(o: MainOptions, io: Io): number | Promise<number> {
         checkOnly: o.check === true,
         logConsole: o.logConsole === true,
         logDetail: o.logDetail === true,
+        noSyslog: o.syslog === false,
         dontReleaseVrrp: o.dontReleaseVrrp === true,
+        dontRespawn: o.dontRespawn === true,
         ...(o.configId ? { configId: o.configId } : {}),
+        ...(o.logFacility !== undefined && { logFacility: o.logFacility }),
+        ...(o.pid !== undefined && { pidFile: o.pid }),
+        ...(o.vrrp_pid !== undefined && { vrrpPidFile: o.vrrp_pid }),
+        ...(o.checkers_pid !== undefined && { checkersPidFile: o.checkers_pid }),
+        ...(o.umask !== undefined && { umask: parseUmask(o.umask) }),
+        ...(o.runtimeDir !== undefined && { runtimeDir: o.runtimeDir }),
+        ...(o.metricsListen !== undefined && { metricsListen: o.metricsListen }),
       },
       io,
     );
@@ -160,6 +188,19 @@ function runLab(configs: readonly string[], o: { daemon: DaemonKind; stop: 'SIGK
     () => EXIT_OK,
     (e: Error) => fail(io, `tskad lab: ${e.message}`),
   ));
+}
+
+/** `tskad status [--json]`: asks the daemon over its status socket; loaded only when run. */
+function runStatus(o: { json?: true; runtimeDir: string }, io: Io): Promise<number> {
+  return import('../observe/status-client.js').then(({ queryStatus, renderStatus, renderStatusJson }) =>
+    queryStatus(statusSocketIn(o.runtimeDir)).then(
+      (s) => {
+        io.stdout(o.json ? renderStatusJson(s) : renderStatus(s));
+        return EXIT_OK;
+      },
+      (e: Error) => fail(io, `tskad status: ${e.message}`),
+    ),
+  );
 }
 
 /** `--signum=NAME`, printed exactly as keepalived prints it. */

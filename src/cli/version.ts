@@ -5,7 +5,7 @@ import { packageVersion } from './package.js';
 
 /** What tskad does so far, beyond the flags: the parts of keepalived it replaces. */
 const WORKS_NOW = ['configuration test (-t)', 'configuration dump as JSON (-d)', 'signal numbers (--signum)'];
-const NOT_YET = ['the daemon beyond VRRP in the foreground: health checkers, IPVS, notify scripts, SMTP alerts, forking, pid files, syslog', 'genhash', 'status'];
+const NOT_YET = ['health checkers and IPVS (the checker process)', 'reload on SIGHUP', 'the USR1/USR2/JSON dump files', 'genhash'];
 
 const spell = (f: Flag): string => (f.short ? `-${f.short}` : `--${f.long}`);
 const flagsWith = (...support: Support[]): string =>

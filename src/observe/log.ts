@@ -4,9 +4,10 @@
 // With -l (and -n) the messages go to stderr as keepalived prints them:
 // `Sun Nov 22 00:04:32 2026: (VI_1) Entering MASTER STATE` (lib/logger.c,
 // strftime "%c"). -D adds keepalived's "detail" messages, logged here at
-// debug level. Syslog comes later (issue 4); until then, without -l, nothing
-// is written.
+// debug level. The daemon's processes also log to syslog unless -G, with
+// keepalived's ident for each process and the facility from -S (syslog.ts).
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { facilityFromFlag, syslogDestination, syslogIdent, type DaemonPart } from './syslog.js';
 
 export type { Logger };
 
@@ -19,6 +20,8 @@ export interface LogOptions {
   readonly consoleStream?: { write(line: string): unknown };
   /** every record as a JSON line, for machines and tests */
   readonly json?: DestinationStream;
+  /** one more destination for every record: syslog (syslog.ts) */
+  readonly destination?: DestinationStream;
 }
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -45,8 +48,38 @@ export function createLogger(o: LogOptions = {}): Logger {
   const streams: DestinationStream[] = [];
   if (o.console) streams.push(consoleDestination(o.consoleStream ?? process.stderr));
   if (o.json) streams.push(o.json);
+  if (o.destination) streams.push(o.destination);
   const level = o.detail ? 'debug' : 'info';
   if (streams.length === 0) return pino({ enabled: false });
   const [only] = streams;
   return pino({ level, base: undefined }, streams.length === 1 ? only : pino.multistream(streams.map((stream) => ({ stream, level }))));
+}
+
+/** What the command line says about a daemon process's logging. */
+export interface DaemonLogFlags {
+  readonly part: DaemonPart;
+  /** -l */
+  readonly console: boolean;
+  /** -D */
+  readonly detail: boolean;
+  /** not -G */
+  readonly syslog: boolean;
+  /** -S, as given */
+  readonly facility?: string;
+  /** the `net_namespace` and `instance` keywords, which keepalived appends to its idents */
+  readonly netNamespace?: string;
+  readonly instance?: string;
+}
+
+export interface DaemonLog {
+  readonly log: Logger;
+  /** lets go of the syslog socket, which would keep the event loop alive */
+  close(): void;
+}
+
+/** The logger of one of the daemon's processes, as keepalived's flags ask for it. */
+export function daemonLogger(f: DaemonLogFlags): DaemonLog {
+  const ident = syslogIdent(f.part, { ...(f.netNamespace !== undefined && { netNamespace: f.netNamespace }), ...(f.instance !== undefined && { instance: f.instance }) });
+  const syslog = f.syslog ? syslogDestination({ ident, facility: facilityFromFlag(f.facility) }) : undefined;
+  return { log: createLogger({ console: f.console, detail: f.detail, ...(syslog && { destination: syslog }) }), close: () => syslog?.close() };
 }

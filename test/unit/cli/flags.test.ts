@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { FLAGS } from '../../../src/cli/flags.js';
 import { cli } from './run-cli.js';
 
-// the daemon runs in the foreground only, and without the checker process, for now
-const DAEMON_REFUSED = /does not fork into the background yet|checker process \(-C, LVS health checking\) is not implemented yet/;
+// the daemon has no checker process yet: -C is refused before anything starts
+const DAEMON_REFUSED = /checker process \(-C, LVS health checking\) is not implemented yet/;
 
 test('--signum prints keepalived 2.2.7 numbers on Linux, one line on stdout', () => {
   const expected = { STOP: 15, RELOAD: 1, DATA: 10, STATS: 12, STATS_CLEAR: 63, JSON: 36 };
@@ -40,8 +40,8 @@ test('-h prints every flag, long and short, with the unsupported ones marked', (
   assert.match(help, /-t, --config-test \[LOG_FILE\]/);
   assert.match(help, /-f, --use-file <FILE> use the configuration file FILE \(default: "\/etc\/keepalived\/keepalived.conf"\)/);
   assert.match(help, /-s, --namespace <NAME> run in network namespace NAME \(not supported yet\)/);
-  assert.match(help, /status show .* \(not supported yet\)/);
-  assert.match(help, /runs the VRRP process in the foreground \(-n\)/);
+  assert.match(help, /status \[options\] show the running daemon's VRRP instances/);
+  assert.match(help, /runs the VRRP process under a supervisor/);
 });
 
 test('the first of -h, -v, --signum wins; problems before it are printed, not fatal', () => {
@@ -65,19 +65,19 @@ test('a bad -S or -u value is warned about and ignored, as keepalived does', () 
     [['-u', '0999'], /warning: invalid umask '0999'/],
     [['-u', 'abc'], /warning: invalid umask 'abc'/],
   ] as const) {
-    const r = cli(...args);
+    const r = cli(...args, '-C');
     assert.match(r.stderr, warning, args.join(' '));
     assert.match(r.stderr, DAEMON_REFUSED, 'and carries on');
   }
   for (const good of [['-S', 'user'], ['-S', 'daemon'], ['-S', '0'], ['-u', '0x1ff'], ['-u', '18'], ['-u', '0']]) {
-    assert.doesNotMatch(cli(...good).stderr, /warning/, good.join(' '));
+    assert.doesNotMatch(cli(...good, '-C').stderr, /warning/, good.join(' '));
   }
 });
 
 test('each flag tskad cannot honour yet is refused by name, with exit 1', () => {
   for (const [args, message] of [
     [['-s', 'ns1'], '-s/--namespace is not supported yet (no network namespace support)'],
-    [['--all'], '--all is not supported yet (no child processes)'],
+    [['--all'], '--all is not supported yet (only the VRRP process exists)'],
     [['-b', '/tmp/b.pid'], '-b/--bfd_pid is not supported yet (no BFD subsystem)'],
     [['-a'], '-a/--address-monitoring is not supported yet'],
     [['-x'], '-x/--snmp is not supported yet'],
@@ -104,7 +104,7 @@ test('genhash and the subcommands say they are not there yet', () => {
     assert.equal(r.code, 1, argv.join(' '));
     assert.match(r.stderr, /-T\/--genhash is not supported yet/);
   }
-  for (const sub of ['genhash', 'status']) {
+  for (const sub of ['genhash']) {
     assert.deepEqual(cli(sub, '--any', 'thing'), { code: 1, stdout: '', stderr: `tskad ${sub} is not supported yet\n` });
   }
 });
@@ -121,10 +121,4 @@ test('usage errors exit 1 with keepalived-like messages', () => {
   const r = cli('-t', '/etc/keepalived/keepalived.conf');
   assert.equal(r.code, 1);
   assert.match(r.stderr, /unexpected argument\(s\): \/etc\/keepalived\/keepalived\.conf \(the configuration file is given with -f\)/);
-});
-
-test('the daemon refuses to fork into the background (not yet), so -n must be given', () => {
-  const r = cli('-l', '-D', '-f', '/etc/keepalived/keepalived.conf');
-  assert.equal(r.code, 1);
-  assert.match(r.stderr, /run it with -n \(--dont-fork\)/);
 });

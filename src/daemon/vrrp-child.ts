@@ -1,0 +1,131 @@
+// The VRRP child of the supervisor (keepalived's Keepalived_vrrp,
+// vrrp_daemon.c start_vrrp_child): writes its pid file (-r), logs under
+// keepalived's VRRP ident, runs the VRRP process (vrrp/process.ts) with the
+// VIP ledger that lets a respawned child remove what a crashed one left,
+// serves `tskad status` and the metrics, reports to the supervisor that it
+// is up, and stops gracefully on SIGTERM/SIGINT or when the supervisor is
+// gone (keepalived: PR_SET_PDEATHSIG, SIGTERM).
+//
+// Its signals (signals.ts routes): HUP must never kill it — reload is not
+// there yet, so it says so and keeps its configuration; DATA, STATS,
+// STATS_CLEAR and JSON are caught (the real-time ones through the native
+// addon) and answered with a log line until the dumps exist.
+import { formatDiagnostic } from '../config/diagnostics.js';
+import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema/index.js';
+import { daemonLogger, type Logger } from '../observe/log.js';
+import { createVrrpMetrics, serveMetrics, type MetricsServer, type VrrpMetrics } from '../observe/metrics.js';
+import { startStatusServer, type StatusServer } from '../observe/status.js';
+import type { VrrpProcess } from '../vrrp/process.js';
+import { onParentGone, releaseParent, reportUp } from './child-process.js';
+import { removePidFile, writePidFile } from './pidfile.js';
+import { EXIT } from './respawn.js';
+import { configExit, daemonSettings, logFlags, readOptionsOf, type DaemonFlags, type DaemonSettings } from './settings.js';
+import { watchSignals } from './signal-watch.js';
+import type { SignalRoute } from './signals.js';
+import { publishVrrpEvents } from './vrrp-publisher.js';
+import { watchVrrpStatus } from './vrrp-status.js';
+
+/** The exit a failed start gets: keepalived's permanent errors, so the supervisor does not respawn in vain. */
+function startFailure(e: NodeJS.ErrnoException): number {
+  if (e.code === 'EPERM' || e.code === 'EACCES') return EXIT.MISSING_PERMISSION;
+  return /configuration/.test(e.message) ? EXIT.CONFIG : EXIT.FATAL;
+}
+
+/** What the VRRP child answers to a signal it cannot act on yet. */
+function notYet(route: SignalRoute): string {
+  if (route.sigfunc === 'RELOAD') return 'Reloading: reload not supported yet, config unchanged';
+  return `signal ${route.signum} (${route.sigfunc}) received: this dump is not supported yet`;
+}
+
+export async function runVrrpChild(flags: DaemonFlags): Promise<number> {
+  const startedAt = new Date();
+  const readOptions = readOptionsOf(flags);
+  const loaded = loadConfig(flags.file, readOptions);
+  const settings = daemonSettings(flags, loaded.config);
+  process.title = settings.title.vrrp;
+  const { log, close: closeLog } = daemonLogger(logFlags(flags, loaded.config, 'vrrp'));
+  if (configExit(loaded) !== undefined) {
+    // the supervisor found it usable: it broke since, and a respawn would not mend it
+    for (const d of loaded.diagnostics.sorted()) if (d.severity === 'fatal') log.error(formatDiagnostic(d));
+    closeLog();
+    releaseParent();
+    return EXIT.CONFIG;
+  }
+  try {
+    writePidFile(settings.pidFiles.vrrp);
+  } catch (e) {
+    log.error(`VRRP child process: cannot write pidfile ${settings.pidFiles.vrrp}: ${(e as Error).message}`);
+    closeLog();
+    releaseParent();
+    return EXIT.FATAL;
+  }
+
+  let vrrp: VrrpProcess | undefined;
+  let stopRequested = false;
+  const stop = () => {
+    stopRequested = true;
+    void vrrp?.stop();
+  };
+  const signals = watchSignals((route) => (route.supervisor === 'stop' ? stop() : log.info(notYet(route))), log);
+  onParentGone(() => {
+    if (stopRequested) return;
+    log.info('The supervisor is gone: stopping');
+    stop();
+  });
+
+  let code: number = EXIT.OK;
+  try {
+    const { runVrrp } = await import('../vrrp/process.js');
+    vrrp = await runVrrp({
+      configFile: flags.file,
+      readOptions,
+      logger: log,
+      dontReleaseVrrp: flags.dontReleaseVrrp,
+      handleSignals: false,
+      vipStateFile: settings.vipStateFile,
+    });
+    if (stopRequested) void vrrp.stop();
+    await serveRunning(vrrp, loaded.config, settings, startedAt, log);
+  } catch (e) {
+    log.error(`VRRP child process: ${(e as Error).message}`);
+    code = startFailure(e as NodeJS.ErrnoException);
+  } finally {
+    signals.close();
+    removePidFile(settings.pidFiles.vrrp);
+    log.info('Stopped');
+    closeLog();
+    releaseParent();
+  }
+  return code;
+}
+
+/** From start-up complete to stopped: status, metrics, and the word to the supervisor. */
+async function serveRunning(vrrp: VrrpProcess, config: Config, settings: DaemonSettings, startedAt: Date, log: Logger): Promise<void> {
+  // subscribed before the publisher tells of the instances
+  const metrics: VrrpMetrics | undefined = settings.metricsListen ? createVrrpMetrics() : undefined;
+  const publisher = publishVrrpEvents(vrrp.instances);
+  const status = watchVrrpStatus(vrrp, config, startedAt);
+  let statusServer: StatusServer | undefined;
+  let metricsServer: MetricsServer | undefined;
+  try {
+    statusServer = await startStatusServer({ path: settings.statusSocket, snapshot: status.snapshot, onError: (m) => log.error(m) });
+  } catch (e) {
+    log.error(`status socket ${settings.statusSocket}: ${(e as Error).message}; tskad status will not answer`);
+  }
+  if (metrics && settings.metricsListen) {
+    try {
+      metricsServer = await serveMetrics(metrics.registry, settings.metricsListen);
+      log.info(`Serving metrics at ${metricsServer.url}`);
+    } catch (e) {
+      log.error(`metrics listener ${settings.metricsListen.host}:${settings.metricsListen.port}: ${(e as Error).message}`);
+    }
+  }
+  reportUp();
+  await vrrp.stopped;
+  publisher.close();
+  status.close();
+  await statusServer?.close();
+  await metricsServer?.close();
+  metrics?.close();
+}

@@ -1,0 +1,62 @@
+// Publishes what the running VRRP instances do on the diagnostics channels
+// of observe/events.ts, for metrics and any other listener: each instance
+// as `added` now and `removed` at close, every transition and change of
+// effective priority as the instance emits it. The instances do not yet
+// publish each increment of their statistics counters, so their counters
+// (VrrpRuntime.stats) are compared every `statIntervalMs` and each
+// increment is published as a `stat` event; a listener sees counts at most
+// that late.
+import { vrrpEvents, type InstanceId } from '../observe/events.js';
+import { STAT_NAMES, type Stats, type VrrpRuntime } from '../vrrp/instance.js';
+
+export interface VrrpPublisher {
+  /** publishes the counters' last increments, then every instance as removed; unsubscribes */
+  close(): void;
+}
+
+const idOf = (v: VrrpRuntime): InstanceId => ({ instance: v.name, vrid: v.plan.vrid, interface: v.plan.interface, family: v.plan.family });
+
+export function publishVrrpEvents(instances: readonly VrrpRuntime[], o: { readonly statIntervalMs?: number } = {}): VrrpPublisher {
+  const seen = new Map<VrrpRuntime, Stats>();
+  const unsubscribe: (() => void)[] = [];
+  for (const v of instances) {
+    const id = idOf(v);
+    seen.set(v, { ...v.stats });
+    vrrpEvents.instance.publish({ ...id, change: 'added', state: v.state, priority: v.priority });
+    const onTransition = (t: { from: typeof v.state; to: typeof v.state; reason: string; priority: number }) =>
+      vrrpEvents.transition.publish({ ...id, from: t.from, to: t.to, reason: t.reason, priority: t.priority });
+    const onPriority = (p: { to: number }) => vrrpEvents.priority.publish({ ...id, priority: p.to });
+    v.on('transition', onTransition);
+    v.on('priority', onPriority);
+    unsubscribe.push(() => {
+      v.off('transition', onTransition);
+      v.off('priority', onPriority);
+    });
+  }
+
+  const publishIncrements = () => {
+    for (const [v, before] of seen) {
+      if (!vrrpEvents.stat.hasSubscribers) {
+        seen.set(v, { ...v.stats });
+        continue;
+      }
+      const id = idOf(v);
+      for (const stat of STAT_NAMES) {
+        for (let n = before[stat]; n < v.stats[stat]; n++) vrrpEvents.stat.publish({ ...id, stat });
+      }
+      seen.set(v, { ...v.stats });
+    }
+  };
+  const timer = setInterval(publishIncrements, o.statIntervalMs ?? 1000);
+  // observation never keeps the VRRP process alive
+  timer.unref();
+
+  return {
+    close() {
+      clearInterval(timer);
+      publishIncrements();
+      for (const u of unsubscribe) u();
+      for (const v of instances) vrrpEvents.instance.publish({ ...idOf(v), change: 'removed', state: v.state, priority: v.priority });
+    },
+  };
+}
