@@ -73,6 +73,17 @@ const SPECIFIC: Readonly<Record<Exclude<NotifyState, 'DELETED'>, { field: keyof 
   STOP: { field: 'notifyStop', keyword: 'notify_stop' },
 };
 
+/** Every script a subject has, with its keyword: to judge them all at startup (script-gate.ts). */
+export function notifyScripts(c: NotifyConfig): Array<{ readonly keyword: string; readonly script: Script }> {
+  const entries: Array<[string, Script | undefined]> = [
+    ...Object.values(SPECIFIC).map(({ field, keyword }): [string, Script | undefined] => [keyword, c[field] as Script | undefined]),
+    ['notify', c.notify],
+    ['notify_deleted', c.notifyDeleted?.script],
+    ['notify_master_rx_lower_pri', c.notifyMasterRxLowerPri],
+  ];
+  return entries.flatMap(([keyword, script]) => (script ? [{ keyword, script }] : []));
+}
+
 /** The state reported: DELETED only for an instance with notify_deleted, FAULT otherwise (keepalived's backward compatibility). */
 export function reportedState(s: NotifySubject, state: NotifyState): NotifyState {
   return state === 'DELETED' && (s.type === 'GROUP' || s.config.notifyDeleted === undefined) ? 'FAULT' : state;
@@ -113,8 +124,8 @@ export const STOP_LIMIT_MS = 1000;
 
 export interface NotifierPorts {
   run(req: RunRequest): Promise<ScriptResult>;
-  /** who each script runs as (script-user.ts scriptRunAs, with the daemon's defaults) */
-  runAsOf(script: Script): RunAsVerdict;
+  /** whether a script may run, and as whom (script-gate.ts); `what` names it: `notify_master of VI_1` */
+  runAsOf(script: Script, what: string): RunAsVerdict;
   /** notify_fifo and vrrp_notify_fifo, those that opened */
   readonly fifos: readonly NotifyFifo[];
   readonly mailer?: AlertSender;
@@ -185,7 +196,7 @@ export class Notifier {
   private async runScript(name: string, a: Extract<NotifyAction, { type: 'script' }>): Promise<void> {
     const { log } = this.ports;
     const what = `${a.keyword} of ${name}`;
-    const who = this.ports.runAsOf(a.script);
+    const who = this.ports.runAsOf(a.script, what);
     if (!who.ok) {
       log.error({ instance: name, keyword: a.keyword }, `${what} not run: ${who.why}`);
       return;

@@ -3,7 +3,7 @@
 // blocking the caller:
 //  - argv comes from config/script.ts scriptArgv(): exec'd directly, or
 //    through /bin/sh -c / /bin/bash -c for a line in shell syntax;
-//  - as the script's user and group (script-user.ts resolves them);
+//  - as the script's user and group (script-gate.ts decides them);
 //  - in a process group of its own, so a timeout kills the script and
 //    everything it forked (keepalived setpgid(0, 0));
 //  - with the parent-death signal SIGTERM, so a script does not outlive a
@@ -22,15 +22,11 @@
 // daemons that way.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
+import type { RunAs } from '../config/hostcheck.js';
 import type { Logger } from '../observe/log.js';
 
-/** Who a script runs as. */
-export interface RunAs {
-  /** for messages: `nobody`, `nobody:nogroup` */
-  readonly name: string;
-  readonly uid: number;
-  readonly gid: number;
-}
+/** Who a script runs as (config/hostcheck.ts resolves it). */
+export type { RunAs };
 
 export interface RunRequest {
   /** what the logs call it: `VRRP_Script(chk)`, `notify_master of VI_1` */

@@ -15,6 +15,8 @@
 // and returning what it did to each instance, so the log shows the effective
 // priority before and after next to the reason. A weight too small to cross
 // the peer's priority — a classic mistake — is then visible at once.
+import type { UserSpec } from '../config/hostcheck.js';
+import type { Script } from '../config/schema/common.js';
 import type { Config } from '../config/schema/index.js';
 import { scriptArgv } from '../config/script.js';
 import type { Logger } from '../observe/log.js';
@@ -63,18 +65,22 @@ export interface TrackerPorts {
   readonly scheduler?: Scheduler;
 }
 
-/** The vrrp_script blocks that something tracks, ready to run; the others are dropped with a note. */
+/**
+ * The vrrp_script blocks that something tracks, ready to run. A script that
+ * may not run (`runAsOf`, script-gate.ts, logs why) is dropped: keepalived
+ * disables it and removes it from the instances tracking it.
+ */
 export function scriptDefinitions(
   config: Pick<Config, 'vrrpScript'>,
   tracked: ReadonlySet<string>,
-  runAsOf: (user: { user: string; group?: string } | undefined) => RunAsVerdict,
+  runAsOf: (script: Script, what: string, blockUser?: UserSpec) => RunAsVerdict,
   log: Logger,
 ): ScriptDefinition[] {
   return config.vrrpScript.flatMap((s) => {
     if (!tracked.has(s.name) || !s.script) return [];
-    const who = runAsOf(s.user);
+    const who = runAsOf(s.script, `VRRP_Script(${s.name})`, s.user);
     if (!who.ok) {
-      log.error({ script: s.name }, `VRRP_Script(${s.name}) cannot run: ${who.why} - disabling`);
+      log.warn({ script: s.name }, `Disabling track script ${s.name}`);
       return [];
     }
     const interval = (s.interval ?? 1) * 1000;
@@ -186,6 +192,11 @@ export class ScriptTracker {
 export function effectText(script: string, to: 'ok' | 'failed', e: PriorityEffect): string {
   const what = `(${e.instance}) ${script} ${to === 'ok' ? 'succeeded' : 'failed'}`;
   if (e.fault) return `${what}: FAULT while it ${to === 'ok' ? 'succeeds' : 'fails'} (unweighted track_script)`;
+  return describeEffect(what, e);
+}
+
+/** What a change (`what`, which names instance and object) did to an instance's effective priority, next to the peer's. */
+export function describeEffect(what: string, e: PriorityEffect): string {
   const moved = e.before === e.after ? `effective priority stays ${e.after}` : `effective priority ${e.before} -> ${e.after}`;
   const weight = e.weight === 0 ? '' : ` (weight ${e.weight > 0 ? '+' : ''}${e.weight})`;
   if (e.peerPriority === undefined) return `${what}: ${moved}${weight}`;

@@ -13,7 +13,11 @@
 //
 // Sending never delays the caller. A mail server that is down is logged once
 // per outage (keepalived logs every failed alert), and again when it answers.
+import { spawnSync } from 'node:child_process';
+import { hostname, userInfo } from 'node:os';
 import { createTransport } from 'nodemailer';
+import { effectiveMail, effectiveRouterId, type HostFacts } from '../config/effective-global.js';
+import type { Config } from '../config/schema/index.js';
 import type { Logger } from '../observe/log.js';
 import type { Alert, AlertSender } from './alerts.js';
 
@@ -98,4 +102,29 @@ export class Mailer implements AlertSender {
   close(): void {
     this.transport.close();
   }
+}
+
+/** keepalived's sender when none is configured and the host name does not resolve */
+const FALLBACK_FROM = 'keepalived@localhost';
+
+/**
+ * The mailer global_defs asks for, or undefined when it asks for none
+ * (keepalived needs a relay and a recipient). The host's canonical name is
+ * looked up only when router_id, the sender or the HELO name default to it:
+ * the lookup may wait for DNS.
+ */
+export function configuredMailer(g: Config['globalDefs'], log: Logger): Mailer | undefined {
+  if (!g.smtpServer || g.notificationEmail.length === 0) return undefined;
+  const named = g.routerId !== undefined && g.notificationEmailFrom !== undefined && g.smtpHeloName !== undefined;
+  const canonicalName = named ? undefined : canonicalHostName();
+  const host: HostFacts = { userName: userInfo().username, ...(canonicalName !== undefined && { canonicalName }) };
+  const mail = effectiveMail(g, host)!;
+  return new Mailer({ ...mail, from: mail.from ?? FALLBACK_FROM, routerId: effectiveRouterId(g, host) }, log);
+}
+
+/** getaddrinfo(AI_CANONNAME) of the node name, as keepalived's get_local_name(); Node's dns.lookup cannot ask for it, getent can. */
+function canonicalHostName(): string | undefined {
+  const r = spawnSync('getent', ['ahosts', hostname()], { encoding: 'utf8', timeout: 5000 });
+  // the first line carries the canonical name: `127.0.1.1  STREAM host.example.org`
+  return r.status === 0 ? r.stdout.split('\n')[0]!.trim().split(/\s+/)[2] : undefined;
 }

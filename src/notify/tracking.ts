@@ -47,7 +47,7 @@ export interface MergeInput {
 }
 
 /** How scripts and files differ in the rules above. */
-interface Kind {
+export interface TrackingKind {
   /** `track script`, `track file` */
   readonly what: string;
   /** the keyword: track_script, track_file */
@@ -58,7 +58,7 @@ interface Kind {
   readonly clearing: string;
 }
 
-export const SCRIPT_KIND: Kind = {
+export const SCRIPT_KIND: TrackingKind = {
   what: 'track script',
   keyword: 'track_script',
   unweighted: (e, why, instance, notes) => {
@@ -71,7 +71,7 @@ export const SCRIPT_KIND: Kind = {
 /** keepalived's default weight of a track_file */
 const FILE_DEFAULT_WEIGHT = 1;
 
-export const FILE_KIND: Kind = {
+export const FILE_KIND: TrackingKind = {
   what: 'track file',
   keyword: 'track_file',
   unweighted: (e, why, instance, notes) => {
@@ -86,7 +86,7 @@ export const FILE_KIND: Kind = {
 };
 
 /** Entries resolved against the defined objects: unknown names and duplicates are dropped, as keepalived does. */
-function resolve(owner: string, entries: readonly Tracked[], kind: Kind, input: MergeInput, notes: string[]): TrackedWeight[] {
+function resolve(owner: string, entries: readonly Tracked[], kind: TrackingKind, input: MergeInput, notes: string[]): TrackedWeight[] {
   const out: TrackedWeight[] = [];
   for (const e of entries) {
     const def = input.defined.get(e.name);
@@ -103,7 +103,7 @@ function resolve(owner: string, entries: readonly Tracked[], kind: Kind, input: 
   return out;
 }
 
-export function mergeTracking(kind: Kind, input: MergeInput): TrackingPlan {
+export function mergeTracking(kind: TrackingKind, input: MergeInput): TrackingPlan {
   const notes: string[] = [];
   const g = input.group;
   const why = g && !g.trackingWeight ? 'SYNC group' : input.owner ? 'address_owner' : undefined;

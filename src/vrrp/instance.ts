@@ -6,7 +6,10 @@
 // VIPs in the kernel, gratuitous ARP / unsolicited NA bursts (§6.4.1), and
 // one timer per kind at absolute monotonic times. Every state change passes
 // through `funnel`, which logs keepalived's line `(VI_1) Entering MASTER
-// STATE` with a structured record, counts it and tells listeners.
+// STATE` with a structured record, counts it and tells listeners; so do the
+// other things notify scripts and FIFOs report: a change of effective
+// priority, of the reasons for FAULT, and a lower-priority advert heard as
+// MASTER.
 //
 // Timers do not drift: a timer's follow-up is due one interval after the
 // previous due time, not after the moment the callback happened to run.
@@ -90,17 +93,39 @@ export interface GroupGate {
   heldInBackup(member: VrrpRuntime): void;
 }
 
+/** A MASTER heard another router advertise a lower priority (keepalived's MASTER_RX_LOWER_PRI). */
+export interface LowerPriorityRecord {
+  /** our effective priority */
+  readonly priority: number;
+  /** the one advertised */
+  readonly heard: number;
+  readonly source: string;
+}
+
 interface InstanceEvents {
   transition: [TransitionRecord];
   /** the instance's own faults (not its group's) started or ended */
   ownFault: [boolean];
+  /** the set of reasons for FAULT changed (each start and end of one) */
+  faults: [ReadonlySet<string>];
   priority: [{ readonly from: number; readonly to: number }];
+  lowerPriority: [LowerPriorityRecord];
 }
 
 /** The fault reason a sync group puts on every member while any member is faulty. */
 export const SYNC_GROUP_FAULT = 'sync group';
 /** The fault reason while the interface has no address to send adverts from. */
 export const NO_ADDRESS_FAULT = 'no address';
+
+const AWAITING = 'awaiting ';
+/**
+ * A reason that holds an instance in FAULT without being one to announce: an
+ * unweighted tracked script that has not answered yet. keepalived starts
+ * such an instance in "FAULT STATE (init)" and sends no notify until the
+ * script answers (vrrp_track.c num_script_init, vrrp_scheduler.c vrrp_init_state).
+ */
+export const awaitingFault = (what: string): string => `${AWAITING}${what}`;
+export const isAwaitingFault = (reason: string): boolean => reason.startsWith(AWAITING);
 
 const emptyStats = (): Stats => Object.fromEntries(STAT_NAMES.map((n) => [n, 0])) as Stats;
 
@@ -160,6 +185,8 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
   private source: string | undefined;
   /** skip_check_adv_addr: the master whose adverts were last accepted */
   private knownMaster: string | undefined;
+  /** the priority another router last advertised (accepted adverts, priority 0 aside) */
+  private heardPriority: number | undefined;
   private sendChecksum: ChecksumVariant;
   private vipsSet = false;
   /** kernel and frame work, in order: VIPs go in before their GARPs, and out after they went in */
@@ -197,6 +224,10 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
   }
   get ownFaulty(): boolean {
     return [...this.machine.faults].some((f) => f !== SYNC_GROUP_FAULT);
+  }
+  /** the priority another router last advertised, if one was heard: whether a tracking weight crosses it */
+  get peerPriority(): number | undefined {
+    return this.heardPriority;
   }
   get sourceAddress(): string | undefined {
     return this.source;
@@ -251,11 +282,12 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
     this.emit('priority', { from: before, to: after });
   }
 
-  /** The tracked objects' verdict (track-interface.ts trackResult): their weight, and the faults they hold. */
+  /** The tracked objects' verdict (interfaces, scripts, files): the sum of their weights, and the faults they hold. */
   applyTracking(r: TrackResult): void {
     const now = new Set(r.faults);
-    for (const f of this.trackFaults) if (!now.has(f)) this.setFault(f, false);
+    // new reasons before the old end, so one taking over from another (awaiting → failed) never lets FAULT go
     for (const f of now) this.setFault(f, true);
+    for (const f of this.trackFaults) if (!now.has(f)) this.setFault(f, false);
     this.trackFaults = now;
     this.setTrackingWeight(r.weight);
   }
@@ -266,6 +298,7 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
     const wasOwnFaulty = this.ownFaulty;
     this.feed({ type: 'FaultChanged', fault, reason }, this.ports.scheduler.now());
     if (this.ownFaulty !== wasOwnFaulty) this.emit('ownFault', this.ownFaulty);
+    this.emit('faults', this.machine.faults);
   }
 
   /** Sync group: become MASTER now, as if the master-down timer had run out (keepalived vrrp_sync_master). */
@@ -332,6 +365,7 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
     const priority = this.machine.priority;
     const actions = this.feed({ type: 'AdvertReceived', priority: ad.priority, maxAdverInt: ad.maxAdverInt * 10, source: ipToBytes(source) }, this.ports.scheduler.now());
 
+    if (ad.priority > 0) this.heardPriority = ad.priority;
     if (was === 'BACKUP' && ad.priority > 0) {
       this.knownMaster = source;
       const held = actions.some((a) => a.type === 'ArmTimer' && a.timer === 'masterDown');
@@ -341,6 +375,7 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
     if (actions.some((a) => a.type === 'LowerPriorityAdvert')) {
       const election = this.params.lowerPrioNoAdvert ? '' : ', forcing new election';
       log.info({ instance: this.name, source }, `${tag} Received advert from ${source} with lower priority ${ad.priority}, ours ${priority}${election}`);
+      this.emit('lowerPriority', { priority, heard: ad.priority, source });
     }
     if (was === 'MASTER' && this.state === 'BACKUP') {
       const why = ad.priority > priority ? `with higher priority ${ad.priority}, ours ${priority}` : `with same priority ${ad.priority} but higher IP address than ours`;
@@ -388,6 +423,7 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
       case 'CancelTimer':
         return this.cancelTimer(a.timer);
       case 'LowerPriorityAdvert':
+        // told as `lowerPriority` by advertAccepted, which knows the sender
         return;
       case 'Ignored':
         this.ports.log.debug({ instance: this.name, state: a.state, event: a.event }, `(${this.name}) ${a.event} ignored in ${a.state} state`);

@@ -1,13 +1,17 @@
 // The VRRP process (keepalived's VRRP child, vrrp_daemon.c): reads the
 // configuration, builds the instances and sync groups, shares sockets per
 // interface, family and group, follows links and addresses over rtnetlink
-// (tracked interfaces, the address adverts come from), starts, and on
-// SIGTERM/SIGINT stops gracefully: every MASTER sends priority 0 and
-// releases its VIPs before exit (RFC 5798 §6.4.3), so a backup takes over
-// within its Skew_Time; `-V` (dont_release_vrrp) leaves both alone, as
-// keepalived does.
+// (tracked interfaces, the address adverts come from), runs the tracked
+// scripts and watches the tracked files (notify/vrrp-tracking.ts), reports
+// every change through notify scripts, FIFOs and mail
+// (notify/vrrp-notifications.ts), starts, and on SIGTERM/SIGINT stops
+// gracefully: the scripts are told to end, every MASTER sends priority 0
+// and releases its VIPs (RFC 5798 §6.4.3), so a backup takes over within
+// its Skew_Time, then STOP is reported; `-V` (dont_release_vrrp) leaves
+// adverts and VIPs alone, as keepalived does.
 import { formatDiagnostic } from '../config/diagnostics.js';
 import { isAddressOwner } from '../config/effective-vrrp.js';
+import { realHostEnv } from '../config/hostcheck.js';
 import { defaultReadOptions, loadConfig, type ReadOptions } from '../config/load.js';
 import type { Config } from '../config/schema/index.js';
 import type { VrrpInstance } from '../config/schema/vrrp.js';
@@ -19,6 +23,10 @@ import { isOperational, type LinkInfo } from '../net/rtnl-link.js';
 import { ipv6Forwarding, Rtnl, RtnlWatcher, type RtnlEvent } from '../net/rtnl.js';
 import { VipOwner } from '../net/vip-owner.js';
 import type { VrrpSocketOptions } from '../net/vrrp-socket.js';
+import { ScriptGate } from '../notify/script-gate.js';
+import { ScriptRunner } from '../notify/script-runner.js';
+import { VrrpNotifications } from '../notify/vrrp-notifications.js';
+import { VrrpTracking } from '../notify/vrrp-tracking.js';
 import { createLogger, type Logger } from '../observe/log.js';
 import { VrrpRuntime, type OutgoingAdvert } from './instance.js';
 import { instancePlan, receiveParams, unsupported, vrrpParams, type InstancePlan } from './params.js';
@@ -57,10 +65,13 @@ export interface VrrpProcess {
 }
 
 /** The tracked objects this build cannot follow yet; an instance that lists them is warned about. */
-const UNTRACKED = ['trackScript', 'trackFile', 'trackProcess', 'trackBfd'] as const;
+const UNTRACKED = ['trackProcess', 'trackBfd'] as const;
 
 interface Member {
   readonly vrrp: VrrpRuntime;
+  readonly instance: VrrpInstance;
+  readonly group?: Config['vrrpSyncGroup'][number];
+  readonly hasOwner: boolean;
   readonly tracked: readonly TrackedInterface[];
 }
 
@@ -218,7 +229,6 @@ async function startVrrp(o: VrrpOptions, { log, scheduler, config, rtnl, watcher
       if (!keep) log.error({ instance: i.name }, `(${i.name}) tracked interface ${t.name} doesn't exist`);
       return keep;
     });
-    vrrp.applyTracking(trackResult(tracked, (n) => net.isUp(n)));
 
     const link = net.link(plan.interface);
     const src = vrrp.sourceAddress;
@@ -227,8 +237,27 @@ async function startVrrp(o: VrrpOptions, { log, scheduler, config, rtnl, watcher
       const options: VrrpSocketOptions = plan.mcastGroup !== undefined ? { ...base, group: plan.mcastGroup } : { ...base, unicast: { src: canonicalIp(src!) } };
       send = pool.attach(vrrp, options);
     } else log.error({ instance: i.name }, `(${i.name}) no VRRP socket: interface ${plan.interface} is missing or has no IPv${family} address`);
-    members.push({ vrrp, tracked });
+    members.push({ vrrp, instance: i, ...(sg && { group: sg }), hasOwner, tracked });
   }
+
+  const runner = new ScriptRunner({ log });
+  const run = runner.run.bind(runner);
+  const env = realHostEnv();
+  const gate = new ScriptGate(g, env, log);
+  // before the sync groups exist: an instance's notifies go out before those its group causes (vrrp-notifications.ts)
+  const notifications = new VrrpNotifications(config, members, { log, gate, env, run });
+  const tracking = new VrrpTracking(
+    config,
+    members.map((m) => ({
+      vrrp: m.vrrp,
+      instance: m.instance,
+      ...(m.group && { group: { config: m.group, hasOwner: m.hasOwner } }),
+      interfaces: () => trackResult(m.tracked, (n) => net.isUp(n)),
+    })),
+    { log, gate, run, scheduler },
+  );
+  // what the tracked objects say before the sync groups exist: a member already faulty takes its group to FAULT at once
+  tracking.refresh();
 
   const groups: SyncGroup[] = [];
   const grouped = new Set<string>();
@@ -244,12 +273,11 @@ async function startVrrp(o: VrrpOptions, { log, scheduler, config, rtnl, watcher
     if (inGroup.length === 1) log.warn({ group: sg.name }, `Sync group ${sg.name} has only 1 virtual router(s) - this probably isn't what you want`);
     groups.push(new SyncGroup(sg.name, inGroup, log));
   }
+  notifications.watchGroups(groups);
 
   const refresh = () => {
-    for (const m of members) {
-      m.vrrp.setInterfaceAddress(net.sourceFor(m.vrrp.plan, m.vrrp.sourceAddress));
-      m.vrrp.applyTracking(trackResult(m.tracked, (n) => net.isUp(n)));
-    }
+    for (const m of members) m.vrrp.setInterfaceAddress(net.sourceFor(m.vrrp.plan, m.vrrp.sourceAddress));
+    tracking.refresh();
   };
   watcher.on('event', (ev) => {
     if (ev.type === 'overrun') {
@@ -277,7 +305,13 @@ async function startVrrp(o: VrrpOptions, { log, scheduler, config, rtnl, watcher
       process.off('SIGTERM', onSignal);
       process.off('SIGINT', onSignal);
       log.info('Stopping');
+      tracking.stop();
+      // SIGTERM now, but the priority-0 adverts do not wait for a script that takes its time to end
+      const scriptsEnded = runner.killAll(1000);
       await Promise.all(members.map((m) => m.vrrp.stop({ release: !o.dontReleaseVrrp })));
+      await notifications.shutdown();
+      await scriptsEnded;
+      notifications.close();
       pool.close();
       frames.close();
       watcher.close();
@@ -295,6 +329,8 @@ async function startVrrp(o: VrrpOptions, { log, scheduler, config, rtnl, watcher
   // vrrp_startup_delay: let bonds and switches settle before the first election
   if (g.vrrpStartupDelay > 0) await new Promise((r) => setTimeout(r, g.vrrpStartupDelay * 1000));
   if (!stopping) {
+    notifications.announceGroups();
+    tracking.start();
     for (const sg of groups) sg.start();
     for (const m of members) if (!grouped.has(m.vrrp.name)) m.vrrp.start();
     log.info('Startup complete');
