@@ -84,8 +84,15 @@ describe('tskad supervisor and VRRP child in the lab', () => {
 
   test('the metrics listener answers a real HTTP client with the instance state and counters', async () => {
     // fetch, inside r1's namespace, where the listener's loopback address is
-    const text = await lab.exec('r1', [process.execPath, '-e', `fetch('http://127.0.0.1:${METRICS_PORT}/metrics').then(r => r.text()).then(t => process.stdout.write(t))`]);
+    const scrape = () => lab.exec('r1', [process.execPath, '-e', `fetch('http://127.0.0.1:${METRICS_PORT}/metrics').then(r => r.text()).then(t => process.stdout.write(t))`]);
     const labels = `instance="VI_1",vrid="${VRID}",interface="eth0"`;
+    const sent = new RegExp(`^tskad_vrrp_adverts_sent_total\\{${labels}\\} [1-9]\\d*$`, 'm');
+    // the counters reach the metrics once a second: scrape until they have
+    let text = await scrape();
+    for (let i = 0; i < 5 && !sent.test(text); i++) {
+      await new Promise((r) => setTimeout(r, 1000));
+      text = await scrape();
+    }
     assert.match(text, new RegExp(`^tskad_vrrp_state\\{${labels}\\} 2$`, 'm'), 'MASTER is 2, as in keepalived.json');
     assert.match(text, new RegExp(`^tskad_vrrp_effective_priority\\{${labels}\\} 255$`, 'm'));
     assert.match(text, new RegExp(`^tskad_vrrp_adverts_sent_total\\{${labels}\\} [1-9]\\d*$`, 'm'));
