@@ -1,0 +1,50 @@
+// A pair left alone for a while: the CPU each daemon spends in that window
+// and its resident memory at the end, by role — the master sends an advert
+// every interval, the backup receives them (RFC 5798 §6.4.2–6.4.3). A
+// takeover nobody caused in the window (at 0.02 s, a master silent for
+// 72 ms) is counted by the pair.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { wallClock } from '../../src/lab/command.js';
+import { other, type Pair } from './pair.js';
+import { usageOf } from './resources.js';
+
+export type Role = 'master' | 'backup';
+
+export interface SteadyUsage {
+  readonly role: Role;
+  /** the window, s */
+  readonly seconds: number;
+  /** CPU time the daemon (all its processes) used in the window, s */
+  readonly cpuSeconds: number;
+  /** resident memory of all its processes at the end, KiB */
+  readonly rssKiB: number;
+}
+
+export interface SteadyWindow {
+  /** ms since the epoch */
+  readonly from: number;
+  readonly to: number;
+  readonly usage: readonly SteadyUsage[];
+}
+
+export async function steadyWindow(pair: Pair, seconds: number): Promise<SteadyWindow> {
+  const roles = [
+    { role: 'master' as const, router: pair.master },
+    { role: 'backup' as const, router: other(pair.master) },
+  ];
+  const pids = roles.map((r) => pair.daemon(r.router).process.pid);
+  const t0 = wallClock();
+  const before = pids.map(usageOf);
+  await sleep(seconds * 1000);
+  const after = pids.map(usageOf);
+  const t1 = wallClock();
+  for (const { router } of roles) if (!pair.daemon(router).process.running()) throw new Error(`${pair.kind} on ${router} exited in the steady window`);
+  const usage = roles.map(({ role }, i) => ({
+    role,
+    seconds: (t1 - t0) / 1000,
+    cpuSeconds: after[i]!.cpuSeconds - before[i]!.cpuSeconds,
+    rssKiB: after[i]!.rssKiB,
+  }));
+  await pair.recover();
+  return { from: t0, to: t1, usage };
+}
