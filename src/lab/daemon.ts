@@ -4,6 +4,8 @@
 // the two ways it stops: SIGTERM, the clean shutdown an operator or systemd
 // asks for (a master sends priority 0, RFC 5798 §6.4.3), and SIGKILL of the
 // daemon and every child, a crash (the backup waits out Master_Down_Interval).
+// What its log says, in either daemon's words: its state changes, and the
+// adverts it rejected.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -102,3 +104,23 @@ export function startDaemon(lab: Lab, router: string, opts: DaemonOptions): Daem
     },
   };
 }
+
+/** A state change a daemon logged, with the time the line arrived. */
+export interface Transition {
+  readonly at: number;
+  readonly instance: string;
+  readonly state: string;
+}
+
+export const transitions = (d: Daemon): Transition[] =>
+  d.process.lines.flatMap((l) => {
+    const s = stateOf(l.text);
+    return s ? [{ at: l.at, ...s }] : [];
+  });
+
+/** What keepalived (vrrp.c, vrrp_check_packet) and tskad log for an advert that is wrong: dropped, or in the pre-1.3.6 unicast checksum. */
+const REJECTED =
+  /\) (?:vrrp packet too|vrrp packet length error|invalid TTL|wrong version|Invalid auth type|received an? \S+ auth|received an invalid passwd|advertisement interval mismatch|Invalid packet type|received an unexpected ip number|Invalid VRRPv\d checksum|Setting unicast VRRPv3 checksum to old|Expected \w+icast packet|expected \d+ VIPs|ip address associated with VRID|unicast source address .* not a unicast peer)|bogus VRRP packet/;
+
+/** The adverts a daemon logged as wrong: between two daemons that interoperate, none. */
+export const rejections = (d: Daemon): string[] => d.process.lines.filter((l) => REJECTED.test(l.text)).map((l) => l.text);

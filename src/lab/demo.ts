@@ -7,12 +7,13 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { requireTools, wallClock } from './command.js';
 import { createLab, type Lab, type LabNode, type PingResult } from './topology.js';
 import { daemonCommand, startDaemon, stateOf, type Daemon, type DaemonKind } from './daemon.js';
-import { watchAdverts, type AdvertWatch, type SeenAdvert } from './adverts.js';
+import { watchAdverts, type AdvertWatch } from './adverts.js';
 import { instanceFacts, type InstanceFacts } from './instance-facts.js';
+import { DaemonExited, pingVip, settledHolder, whileRunning } from './cluster.js';
+import { timeTakeover } from './takeover.js';
 
 export interface LabDemoOptions {
   /** the daemon both routers run (default tskad) */
@@ -120,9 +121,9 @@ export async function runLabDemo(opts: LabDemoOptions = {}): Promise<LabDemoRepo
       start: (m) => void daemons.set(m.node.name, startDaemon(lab, m.node.name, { command, config: { file: m.conf } })),
     };
     const { master, backup } = await elect(scene, members);
-    const pingBefore = await pingVip(scene);
+    const pingBefore = await pingClient(scene);
     const failover = await stopMaster(scene, master, backup, opts.stop ?? 'SIGKILL');
-    const pingAfter = await pingVip(scene);
+    const pingAfter = await pingClient(scene);
     const preemption = await restartMaster(scene, master, backup);
     scene.adverts.stop();
     return { vip, master: master.node.name, backup: backup.node.name, pingBefore, pingAfter, failover, ...(preemption ? { preemption } : {}) };
@@ -136,7 +137,7 @@ export async function runLabDemo(opts: LabDemoOptions = {}): Promise<LabDemoRepo
 async function elect(s: Scene, members: readonly Member[]): Promise<{ master: Member; backup: Member }> {
   const t0 = wallClock();
   for (const m of members) s.start(m);
-  const holder = await whileRunning(s, settledHolder(s, Math.max(...members.map((m) => m.facts.advertInt))));
+  const holder = await whileRunning(s.daemons.values(), settledHolder(s.lab, s.vip, Math.max(...members.map((m) => m.facts.advertInt))));
   const master = members.find((m) => m.node.name === holder)!;
   const backup = members.find((m) => m !== master)!;
   s.print(`election (${master.facts.name}, VRID ${master.facts.virtualRouterId}, VIP ${s.vip}):`);
@@ -158,14 +159,17 @@ async function elect(s: Scene, members: readonly Member[]): Promise<{ master: Me
  */
 async function stopMaster(s: Scene, master: Member, backup: Member, signal: 'SIGTERM' | 'SIGKILL'): Promise<LabDemoReport['failover']> {
   const expected = signal === 'SIGKILL' ? backup.facts.masterDown : backup.facts.skew;
-  const onBackup = await s.lab.watchAddress(backup.node.name, s.vip, true, (expected + 10) * 1000);
-  const fromMaster = (a: SeenAdvert): boolean => a.vrid === master.facts.virtualRouterId && addressesOf(master.node).includes(a.source);
-  const followed = await s.adverts.next(fromMaster, (master.facts.advertInt + 2) * 1000);
-  const stopped = await s.daemons.get(master.node.name)!.stop(signal);
-  const tookOver = await whileRunning(s, onBackup.at, [backup.node.name]);
+  const { disruptedAt: stopped, disruptedAfter, takeovers } = await timeTakeover(s.lab, {
+    from: master.node,
+    to: backup.node,
+    targets: [{ vip: s.vip, vrid: master.facts.virtualRouterId, adverts: s.adverts }],
+    disrupt: () => s.daemons.get(master.node.name)!.stop(signal),
+    limitMs: (expected + 10) * 1000,
+    running: [s.daemons.get(backup.node.name)!],
+  });
   // after a SIGTERM, the master's last advert is its priority-0 one
-  const last = s.adverts.last(fromMaster) ?? followed;
-  s.print(`failover: ${signal} to ${master.node.name}'s ${s.kind}, ${(stopped - followed.at).toFixed(1)} ms after one of its adverts`);
+  const { at: tookOver, lastAdvert: last } = takeovers[0]!;
+  s.print(`failover: ${signal} to ${master.node.name}'s ${s.kind}, ${(stopped - disruptedAfter.at).toFixed(1)} ms after one of its adverts`);
   s.print(`  ${s.vip} on ${backup.node.name} ${secs(tookOver - stopped)} after the stop, ${secs(tookOver - last.at)} after ${master.node.name}'s last advert (priority ${last.priority})`);
   s.print(`  ${signal === 'SIGKILL' ? masterDownFormula(backup.facts) : `Skew_Time ${skewFormula(backup.facts)} = ${backup.facts.skew.toFixed(3)} s`}`);
   if (signal === 'SIGKILL' && (await s.lab.holds(master.node.name, s.vip)))
@@ -180,7 +184,7 @@ async function restartMaster(s: Scene, master: Member, backup: Member): Promise<
   const restarted = wallClock();
   s.start(master);
   try {
-    const released = await whileRunning(s, offBackup.at);
+    const released = await whileRunning(s.daemons.values(), offBackup.at);
     s.print(`preemption: ${master.node.name}'s ${s.kind} restarted`);
     s.print(`  ${s.vip} back on ${master.node.name}, off ${backup.node.name} ${secs(released - restarted)} after the restart; ${master.node.name} waits out its ${masterDownFormula(master.facts)}, plus its start`);
     return { seconds: (released - restarted) / 1000, expected: master.facts.masterDown };
@@ -191,49 +195,8 @@ async function restartMaster(s: Scene, master: Member, backup: Member): Promise<
   }
 }
 
-const addressesOf = (n: LabNode): string[] => n.links.flatMap((l) => [l.ipv4, ...(l.ipv6 ? [l.ipv6] : []), l.linkLocal]);
-
-class DaemonExited extends Error {}
-
-/**
- * Fails as soon as a daemon exits (all of the scene's, or those of `routers`),
- * with its last lines: tskad without its daemon, a config error…
- */
-async function whileRunning<T>(s: Scene, work: Promise<T>, routers?: readonly string[]): Promise<T> {
-  const died = [...s.daemons.values()]
-    .filter((d) => routers === undefined || routers.includes(d.router))
-    .map((d) =>
-      d.process.exited.then((e) => {
-        const tail = d.process.lines.slice(-5).map((l) => `    ${l.text}`).join('\n');
-        throw new DaemonExited(`${d.router}: the daemon exited (${e.code ?? e.signal}):\n${tail}`);
-      }),
-    );
-  return Promise.race([work, ...died]);
-}
-
-/**
- * The router holding the VIP once the election has settled: the same one
- * alone holds it across an advert interval (two routers started together
- * can both time out and be MASTER for a moment, RFC 5798 §6.4.2–6.4.3).
- */
-async function settledHolder(s: Scene, advertInt: number): Promise<string> {
-  const deadline = Date.now() + 30_000;
-  let previous: string | undefined;
-  for (;;) {
-    const holders = [];
-    for (const r of s.lab.routers) if (await s.lab.holds(r.name, s.vip)) holders.push(r.name);
-    const holder = holders.length === 1 ? holders[0] : undefined;
-    if (holder !== undefined && holder === previous) return holder;
-    if (Date.now() > deadline) throw new Error(`no single router held ${s.vip} for ${advertInt} s within 30 s (holders: ${holders.join(', ') || 'none'})`);
-    previous = holder;
-    await sleep(holder === undefined ? 50 : advertInt * 1000 + 100);
-  }
-}
-
-async function pingVip(s: Scene): Promise<PingResult> {
-  const result = await s.lab.ping('client', s.vip);
-  const mac = await s.lab.neighbourMac('client', s.vip);
-  const owner = s.lab.routers.find((r) => r.links.some((l) => l.mac === mac))?.name ?? 'an unknown host';
-  s.print(result.received ? `client: ping ${s.vip}: reply in ${result.rttMs ?? '?'} ms, from ${owner} (${mac})` : `client: ping ${s.vip}: no reply`);
-  return result;
+async function pingClient(s: Scene): Promise<PingResult> {
+  const { ping, mac, router } = await pingVip(s.lab, s.vip);
+  s.print(ping.received ? `client: ping ${s.vip}: reply in ${ping.rttMs ?? '?'} ms, from ${router ?? 'an unknown host'} (${mac})` : `client: ping ${s.vip}: no reply`);
+  return ping;
 }
