@@ -4,7 +4,7 @@
 // server that is down or silent delays nothing and is logged once per outage.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,22 +13,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { vrrpAlert } from '../../src/notify/alerts.js';
 import { Mailer, type MailerSettings } from '../../src/notify/smtp.js';
 import { captureLog } from '../unit/notify/log-capture.js';
+import { PYTHON, RECORDER, requireAiosmtpd } from '../helpers/smtp-recorder.js';
 
-const PYTHON = '/usr/bin/python3';
-const RECORDER = `
-import json
-class Recorder:
-    def __init__(self, path):
-        self.path = path
-    @classmethod
-    def from_cli(cls, parser, path):
-        return cls(path)
-    async def handle_DATA(self, server, session, envelope):
-        with open(self.path, 'a') as f:
-            f.write(json.dumps({'helo': session.host_name, 'from': envelope.mail_from, 'to': envelope.rcpt_tos,
-                                'data': envelope.content.decode('utf8', 'replace')}) + '\\n')
-        return '250 OK'
-`;
 
 interface Received {
   readonly helo: string;
@@ -92,7 +78,7 @@ const settings = (port: number, o: Partial<MailerSettings> = {}): MailerSettings
 });
 
 before(() => {
-  if (spawnSync(PYTHON, ['-c', 'import aiosmtpd']).status !== 0) throw new Error('the SMTP tests need aiosmtpd: apt-get install python3-aiosmtpd');
+  requireAiosmtpd();
   dir = mkdtempSync(join(tmpdir(), 'tskad-smtp-'));
   writeFileSync(join(dir, 'recorder.py'), RECORDER);
 });

@@ -23,23 +23,10 @@ import { whileRunning } from '../../src/lab/cluster.js';
 import { startDaemon, tskadCommand, type Daemon } from '../../src/lab/daemon.js';
 import type { LabProcess } from '../../src/lab/process.js';
 import { useSeedLab } from './seed-lab.js';
+import { PYTHON, RECORDER, requireAiosmtpd } from '../helpers/smtp-recorder.js';
 
-const PYTHON = '/usr/bin/python3';
 const SMTP_PORT = 2525;
 const LIMIT_MS = 20_000;
-const RECORDER = `
-import json
-class Recorder:
-    def __init__(self, path):
-        self.path = path
-    @classmethod
-    def from_cli(cls, parser, path):
-        return cls(path)
-    async def handle_DATA(self, server, session, envelope):
-        with open(self.path, 'a') as f:
-            f.write(json.dumps({'to': envelope.rcpt_tos, 'data': envelope.content.decode('utf8', 'replace')}) + '\\n')
-        return '250 OK'
-`;
 
 function routerA(dir: string, smtp: string): string {
   const rec = (tag: string) => `"${dir}/rec.sh ${tag}"`;
@@ -142,7 +129,7 @@ describe('notify scripts, FIFOs and mail (tskad)', () => {
   const seed = useSeedLab({ mkfifo: 'coreutils' });
 
   test('each transition runs the right scripts once with keepalived\'s arguments; the FIFOs get the lines in order; the relay gets the mails', { timeout: 120_000 }, async (t) => {
-    if (spawnSync(PYTHON, ['-c', 'import aiosmtpd']).status !== 0) throw new Error('this test needs aiosmtpd: apt-get install python3-aiosmtpd');
+    requireAiosmtpd();
     const { lab } = seed();
     const dir = seed().dir('r1');
     const calls = join(dir, 'calls');
