@@ -1,15 +1,17 @@
-// Which tracked objects (vrrp_script, track_file) an instance follows, and
-// with what weight, once its own track_* entries and its sync group's are
-// merged — keepalived 2.2.7 vrrp.c vrrp_complete_instance (the "SYNC group /
-// address_owner" pass), sync_group_tracking_init, add_vrrp_to_track_script,
-// track_file.c add_obj_to_track_file. Pure; the messages are keepalived's.
+// Which tracked objects (vrrp_script, track_file, vrrp_track_process) an
+// instance follows, and with what weight, once its own track_* entries and
+// its sync group's are merged — keepalived 2.2.7 vrrp.c vrrp_complete_instance
+// (the "SYNC group / address_owner" pass), sync_group_tracking_init,
+// add_vrrp_to_track_script, add_vrrp_to_track_process, track_file.c
+// add_obj_to_track_file. Pure; the messages are keepalived's.
 //
 //  - An entry's weight and direction default to the tracked object's own.
 //  - In a sync group without sync_group_tracking_weight, or for an address
 //    owner, the instance's weighted entries cannot move its priority: a
 //    weighted script is dropped; a file at its default weight 1 becomes
 //    unweighted (FAULT on a non-zero value), any other weighted file is
-//    dropped.
+//    dropped. A weighted process is kept (keepalived 2.2.7 has no such rule
+//    for processes; an owner's priority never moves anyway).
 //  - The group's entries apply to every member; their weights are cleared
 //    when a member is an address owner. An object tracked both ways keeps
 //    the instance's entry when it is unweighted, else takes the group's.
@@ -48,9 +50,9 @@ export interface MergeInput {
 
 /** How scripts and files differ in the rules above. */
 export interface TrackingKind {
-  /** `track script`, `track file` */
+  /** `track script`, `track file`, `track process` */
   readonly what: string;
-  /** the keyword: track_script, track_file */
+  /** the keyword: track_script, track_file, track_process */
   readonly keyword: string;
   /** an instance entry that cannot be weighted here: undefined to drop it, or its replacement */
   unweighted(e: TrackedWeight, why: string, instance: string, notes: string[]): TrackedWeight | undefined;
@@ -82,6 +84,13 @@ export const FILE_KIND: TrackingKind = {
     notes.push(`(${instance}) ignoring tracked file ${e.name} with weight ${e.weight} due to ${why}`);
     return undefined;
   },
+  clearing: 'setting weight 0',
+};
+
+export const PROCESS_KIND: TrackingKind = {
+  what: 'track process',
+  keyword: 'track_process',
+  unweighted: (e) => e,
   clearing: 'setting weight 0',
 };
 
