@@ -2,18 +2,23 @@
 // supervisor itself when it forks into the background, is tskad's own entry
 // point run again with the same command line (as keepalived's children
 // inherit its options), told its role by an environment variable, and
-// reports over Node's IPC channel that it is up. A child also learns of the
+// reports over Node's IPC channel that it is up, and later each reload it
+// handled. A respawned child is told by another variable when its
+// predecessor died. A child also learns of the
 // supervisor's death from that channel closing, where keepalived's children
 // use PR_SET_PDEATHSIG.
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { removePidFile } from './pidfile.js';
 import type { ChildExit } from './respawn.js';
-import type { ChildHandle } from './supervisor.js';
+import type { ChildHandle, Respawn } from './supervisor.js';
 import type { ChildKind } from './signals.js';
 
 /** The environment variable that carries the role; scripts the daemon runs never see it. */
 export const ROLE_ENV = 'TSKAD_PROCESS';
+
+/** When the previous child of this kind died, ms since the epoch: set for a respawned child only. */
+export const RESPAWN_ENV = 'TSKAD_RESPAWN_DIED_AT';
 
 /** `daemon`: the supervisor forked into the background; otherwise a child of the supervisor. */
 export type Role = ChildKind | 'daemon';
@@ -25,16 +30,29 @@ export function takeRole(env: NodeJS.ProcessEnv = process.env): Role | undefined
   return role === 'vrrp' || role === 'checker' || role === 'daemon' ? role : undefined;
 }
 
-/** What a child says to its parent over IPC. */
-interface UpMessage {
-  readonly tskad: 'up';
+/** Reads and forgets when this child's predecessor died: undefined unless the supervisor respawned it. */
+export function takeRespawn(env: NodeJS.ProcessEnv = process.env): { readonly diedAt: number } | undefined {
+  const text = env[RESPAWN_ENV];
+  delete env[RESPAWN_ENV];
+  const diedAt = Number(text);
+  return text !== undefined && Number.isFinite(diedAt) ? { diedAt } : undefined;
 }
 
-const isUp = (m: unknown): m is UpMessage => typeof m === 'object' && m !== null && (m as UpMessage).tskad === 'up';
+/** What a child says to its parent over IPC. */
+interface ChildMessage {
+  readonly tskad: 'up' | 'reloaded';
+}
+
+const isMessage = (m: unknown, what: ChildMessage['tskad']): boolean => typeof m === 'object' && m !== null && (m as ChildMessage).tskad === what;
 
 /** In a child: tells the parent this process is up. */
 export function reportUp(): void {
-  process.send?.({ tskad: 'up' } satisfies UpMessage);
+  process.send?.({ tskad: 'up' } satisfies ChildMessage);
+}
+
+/** In a child: tells the parent a reload was handled (applied or refused). */
+export function reportReloaded(): void {
+  process.send?.({ tskad: 'reloaded' } satisfies ChildMessage);
 }
 
 /** In a child: calls `listener` once the parent has gone (its IPC channel closed). */
@@ -57,11 +75,11 @@ export interface SelfCommand {
 export const thisCommand = (): SelfCommand => ({ script: process.argv[1]!, execArgv: process.execArgv, args: process.argv.slice(2) });
 
 /** Runs tskad again in `role`, with IPC; `detached` starts a new session (the background daemon). */
-export function forkSelf(cmd: SelfCommand, role: Role, o: { readonly detached?: boolean; readonly stdio?: 'inherit' | 'ignore' } = {}): ChildProcess {
+export function forkSelf(cmd: SelfCommand, role: Role, o: { readonly detached?: boolean; readonly stdio?: 'inherit' | 'ignore'; readonly env?: NodeJS.ProcessEnv } = {}): ChildProcess {
   const stdio = o.stdio ?? 'inherit';
   return fork(cmd.script, cmd.args, {
     execArgv: [...cmd.execArgv],
-    env: { ...process.env, [ROLE_ENV]: role },
+    env: { ...process.env, ...o.env, [ROLE_ENV]: role },
     detached: o.detached ?? false,
     stdio: [stdio, stdio, stdio, 'ipc'],
   });
@@ -78,11 +96,16 @@ export function exitOf(child: ChildProcess): Promise<ChildExit> {
 /** Calls `listener` when the process reports it is up. */
 export function whenUp(child: ChildProcess, listener: () => void): void {
   const onMessage = (m: unknown) => {
-    if (!isUp(m)) return;
+    if (!isMessage(m, 'up')) return;
     child.off('message', onMessage);
     listener();
   };
   child.on('message', onMessage);
+}
+
+/** Calls `listener` each time the process reports a reload handled. */
+function whenReloaded(child: ChildProcess, listener: () => void): void {
+  child.on('message', (m: unknown) => isMessage(m, 'reloaded') && listener());
 }
 
 /** Whether the file names this pid. */
@@ -98,8 +121,8 @@ function pidFileNames(path: string, pid: number): boolean {
  * Starts a child of the supervisor. A child removes its own pid file when it
  * stops; one that died without doing so (a crash, SIGKILL) has it removed here.
  */
-export function launchChild(cmd: SelfCommand, kind: ChildKind, pidFile: string): ChildHandle {
-  const child = forkSelf(cmd, kind);
+export function launchChild(cmd: SelfCommand, kind: ChildKind, pidFile: string, respawn?: Respawn): ChildHandle {
+  const child = forkSelf(cmd, kind, respawn ? { env: { [RESPAWN_ENV]: String(Date.now() - respawn.downMs) } } : {});
   // a failed start shows as an exit; nothing else to report here
   child.on('error', () => undefined);
   const pid = child.pid;
@@ -113,6 +136,7 @@ export function launchChild(cmd: SelfCommand, kind: ChildKind, pidFile: string):
   return {
     pid,
     onReady: (listener) => whenUp(child, listener),
+    onReloaded: (listener) => whenReloaded(child, listener),
     exited,
     signal(signum) {
       // never once reaped, so a reused pid is never hit; process.kill, unlike ChildProcess.kill, takes the real-time signals

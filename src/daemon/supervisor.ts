@@ -9,6 +9,13 @@
 // on the way out; and on SIGTERM/SIGINT stops the children, waiting
 // `child_wait_time` for them before SIGKILL.
 //
+// A reload (HUP) is validated here first, then relayed: systemd hears
+// RELOADING=1, then READY=1 once every child it went to has said it
+// reloaded (or died). A HUP during a reload waits for its end; one waits at
+// most, as any number of them asks for the same thing. A respawned child is
+// told how long ago its predecessor died, so the VRRP child can take back
+// the MASTER role it held (vrrp/reload-respawn.ts).
+//
 // The processes, the clock, the log and systemd are ports, so the policy is
 // tested with fakes (test/unit/daemon/supervisor.test.ts); child-process.ts
 // is the real launcher.
@@ -23,17 +30,25 @@ export interface ChildHandle {
   readonly pid: number;
   /** called once the child has read its configuration and started */
   onReady(listener: () => void): void;
+  /** called each time the child has handled a reload (applied or refused) */
+  onReloaded(listener: () => void): void;
   readonly exited: Promise<ChildExit>;
   /** sends a signal; a child already gone is no error */
   signal(signum: number | NodeJS.Signals): void;
 }
 
+/** A child started again after its predecessor died. */
+export interface Respawn {
+  /** how long ago the predecessor died */
+  readonly downMs: number;
+}
+
 export interface SupervisorPorts {
   /** starts a child of this kind; throws when it cannot */
-  start(kind: ChildKind): ChildHandle;
+  start(kind: ChildKind, respawn?: Respawn): ChildHandle;
   readonly scheduler: Scheduler;
   readonly log: Pick<Logger, 'info' | 'warn' | 'error'>;
-  readonly notify: Pick<SdNotifier, 'ready' | 'status' | 'stopping' | 'failed'>;
+  readonly notify: Pick<SdNotifier, 'ready' | 'status' | 'stopping' | 'failed' | 'reloading'>;
   /** RELOAD: re-reads the configuration; the problems found, empty when it may be applied */
   validateConfig(): readonly string[];
 }
@@ -55,6 +70,8 @@ interface Slot {
   startedAt: number;
   backoff: Backoff;
   ready: boolean;
+  /** when the last child died (scheduler time), for the next one's Respawn */
+  diedAt?: number;
   /** the pending delayed respawn */
   cancelRespawn?: () => void;
 }
@@ -71,6 +88,10 @@ export class Supervisor {
   /** the exit code of the supervisor, once it has stopped */
   readonly done: Promise<number> = new Promise((r) => (this.resolveDone = r));
   private readonly readyListeners: (() => void)[] = [];
+  /** the children a running reload waits for; undefined when none runs */
+  private reloadWaits: Set<Slot> | undefined;
+  /** a HUP that came during a reload */
+  private pendingReload: SignalRoute | undefined;
 
   constructor(
     private readonly o: SupervisorOptions,
@@ -96,16 +117,40 @@ export class Supervisor {
     }
     if (this.stopping) return;
     if (route.supervisor === 'reload') {
-      // keepalived's parent re-reads the configuration before it tells the children
-      const problems = this.ports.validateConfig();
-      if (problems.length > 0) {
-        for (const p of problems) this.ports.log.error(p);
-        this.ports.log.error('Reload failed: the configuration has errors; keeping the running configuration');
-        return;
-      }
-      this.ports.log.info('Reloading');
+      if (this.reloadWaits) this.pendingReload = route;
+      else this.reload(route);
+      return;
     }
     for (const slot of this.slots) if (route.relayTo.includes(slot.kind)) slot.child?.signal(route.signum);
+  }
+
+  private reload(route: SignalRoute): void {
+    // keepalived's parent re-reads the configuration before it tells the children
+    const problems = this.ports.validateConfig();
+    if (problems.length > 0) {
+      for (const p of problems) this.ports.log.error(p);
+      this.ports.log.error('Reload failed: the configuration has errors; keeping the running configuration');
+      return;
+    }
+    this.ports.log.info('Reloading');
+    void this.ports.notify.reloading('Reloading');
+    // a child still starting reloads once it is up, and says so then
+    const live = this.slots.filter((s) => route.relayTo.includes(s.kind) && s.child);
+    this.reloadWaits = new Set(live);
+    for (const slot of live) slot.child!.signal(route.signum);
+    this.reloadStepped();
+  }
+
+  /** A child reloaded, or left: once none is waited for, READY=1, then the HUP that waited, if any. */
+  private reloadStepped(): void {
+    if (!this.reloadWaits || this.reloadWaits.size > 0) return;
+    this.reloadWaits = undefined;
+    if (this.stopping) return;
+    this.ports.log.info('Reload finished');
+    void this.ports.notify.ready('Reload finished');
+    const next = this.pendingReload;
+    this.pendingReload = undefined;
+    if (next) this.reload(next);
   }
 
   /** SIGTERM/SIGINT: stops every child (see the header); settles `done`. Idempotent. */
@@ -117,8 +162,9 @@ export class Supervisor {
   private launch(slot: Slot): void {
     slot.cancelRespawn = undefined;
     let child: ChildHandle;
+    const now = this.ports.scheduler.now();
     try {
-      child = this.ports.start(slot.kind);
+      child = this.ports.start(slot.kind, ...(slot.diedAt !== undefined ? [{ downMs: now - slot.diedAt }] : []));
     } catch (e) {
       this.ports.log.error(`${CHILD_NAME[slot.kind]} child process: cannot start (${(e as Error).message})`);
       this.exitCode = EXIT.FATAL;
@@ -133,6 +179,10 @@ export class Supervisor {
       if (slot.child !== child) return;
       slot.ready = true;
       this.childReady(slot);
+    });
+    child.onReloaded(() => {
+      if (slot.child !== child || !this.reloadWaits?.delete(slot)) return;
+      this.reloadStepped();
     });
     void child.exited.then((exit) => this.childExited(slot, child, exit));
   }
@@ -153,6 +203,8 @@ export class Supervisor {
     if (slot.child !== child) return;
     slot.child = undefined;
     slot.ready = false;
+    slot.diedAt = this.ports.scheduler.now();
+    if (this.reloadWaits?.delete(slot)) this.reloadStepped();
     if (this.stopping) return;
     const name = CHILD_NAME[slot.kind];
     const how = exitDescription(`${name} child process(${child.pid})`, exit);

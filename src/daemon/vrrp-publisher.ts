@@ -5,11 +5,13 @@
 // publish each increment of their statistics counters, so their counters
 // (VrrpRuntime.stats) are compared every `statIntervalMs` and each
 // increment is published as a `stat` event; a listener sees counts at most
-// that late.
+// that late. After a reload it follows the new list of instances.
 import { vrrpEvents, type InstanceId } from '../observe/events.js';
 import { STAT_NAMES, type Stats, type VrrpRuntime } from '../vrrp/instance.js';
 
 export interface VrrpPublisher {
+  /** after a reload: publishes the instances that went as removed and the new ones as added; those kept go on as they were */
+  follow(instances: readonly VrrpRuntime[]): void;
   /** publishes the counters' last increments, then every instance as removed; unsubscribes */
   close(): void;
 }
@@ -18,8 +20,8 @@ const idOf = (v: VrrpRuntime): InstanceId => ({ instance: v.name, vrid: v.plan.v
 
 export function publishVrrpEvents(instances: readonly VrrpRuntime[], o: { readonly statIntervalMs?: number } = {}): VrrpPublisher {
   const seen = new Map<VrrpRuntime, Stats>();
-  const unsubscribe: (() => void)[] = [];
-  for (const v of instances) {
+  const unsubscribe = new Map<VrrpRuntime, () => void>();
+  const watch = (v: VrrpRuntime) => {
     const id = idOf(v);
     seen.set(v, { ...v.stats });
     vrrpEvents.instance.publish({ ...id, change: 'added', state: v.state, priority: v.priority });
@@ -28,11 +30,18 @@ export function publishVrrpEvents(instances: readonly VrrpRuntime[], o: { readon
     const onPriority = (p: { to: number }) => vrrpEvents.priority.publish({ ...id, priority: p.to });
     v.on('transition', onTransition);
     v.on('priority', onPriority);
-    unsubscribe.push(() => {
+    unsubscribe.set(v, () => {
       v.off('transition', onTransition);
       v.off('priority', onPriority);
     });
-  }
+  };
+  const unwatch = (v: VrrpRuntime) => {
+    unsubscribe.get(v)?.();
+    unsubscribe.delete(v);
+    seen.delete(v);
+    vrrpEvents.instance.publish({ ...idOf(v), change: 'removed', state: v.state, priority: v.priority });
+  };
+  instances.forEach(watch);
 
   const publishIncrements = () => {
     for (const [v, before] of seen) {
@@ -52,11 +61,15 @@ export function publishVrrpEvents(instances: readonly VrrpRuntime[], o: { readon
   timer.unref();
 
   return {
+    follow(next) {
+      publishIncrements();
+      for (const v of [...seen.keys()]) if (!next.includes(v)) unwatch(v);
+      for (const v of next) if (!seen.has(v)) watch(v);
+    },
     close() {
       clearInterval(timer);
       publishIncrements();
-      for (const u of unsubscribe) u();
-      for (const v of instances) vrrpEvents.instance.publish({ ...idOf(v), change: 'removed', state: v.state, priority: v.priority });
+      for (const v of [...seen.keys()]) unwatch(v);
     },
   };
 }

@@ -3,7 +3,10 @@
 // that was there already (the add meets EEXIST) stays foreign and is never
 // deleted, and one deleted from outside stops being tskad's. The record can
 // live in a small JSON file so that a tskad restarting after a crash deletes
-// what the dead one left behind, and nothing else.
+// what the dead one left behind, and nothing else. The file also says which
+// instances were MASTER, and since when: a VRRP process respawned at once
+// after a crash takes those back as MASTER with their VIPs in place,
+// instead of removing them and waiting a Master_Down_Interval as BACKUP.
 //
 // keepalived 2.2.7 differs (seen in the lab): it takes EEXIST on RTM_NEWADDR
 // for success, so an address an operator had configured is deleted when the
@@ -47,6 +50,25 @@ export function withoutOwned(l: VipLedger, k: AddressKey): VipLedger {
   return next;
 }
 
+/** An instance that was MASTER: the virtual router (interface, VRID, family, as a reload matches them) and its name. */
+export interface MasterRecord {
+  readonly instance: string;
+  readonly interface: string;
+  readonly vrid: number;
+  readonly family: 4 | 6;
+  /** when it became MASTER, ms since the epoch */
+  readonly since: number;
+}
+
+/** What the state file holds. */
+export interface VipState {
+  readonly vips: VipLedger;
+  readonly masters: readonly MasterRecord[];
+}
+
+export const sameRouter = (a: Omit<MasterRecord, 'since'>, b: Omit<MasterRecord, 'since'>): boolean =>
+  a.instance === b.instance && a.interface === b.interface && a.vrid === b.vrid && a.family === b.family;
+
 // ---------------------------------------------------------------- state file format (pure)
 
 const FORMAT_VERSION = 1;
@@ -61,6 +83,18 @@ const fileSchema = z.object({
       peer: z.string().refine(isAddress, 'not an IP address').optional(),
     }),
   ),
+  // added after the first files were written: absent means none
+  masters: z
+    .array(
+      z.object({
+        instance: z.string().min(1),
+        interface: z.string().min(1),
+        vrid: z.number().int().min(1).max(255),
+        family: z.union([z.literal(4), z.literal(6)]),
+        since: z.number().nonnegative(),
+      }),
+    )
+    .optional(),
 });
 
 function isAddress(text: string): boolean {
@@ -72,12 +106,15 @@ function isAddress(text: string): boolean {
   }
 }
 
-export function encodeLedger(l: VipLedger): string {
-  return `${JSON.stringify({ version: FORMAT_VERSION, vips: [...l.values()] }, null, 2)}\n`;
+export function encodeLedger(l: VipLedger, masters: readonly MasterRecord[] = []): string {
+  return `${JSON.stringify({ version: FORMAT_VERSION, vips: [...l.values()], ...(masters.length > 0 && { masters }) }, null, 2)}\n`;
 }
 
 /** The ledger a state file holds; throws, saying what is wrong, when it is not one. */
-export function decodeLedger(text: string): VipLedger {
+export const decodeLedger = (text: string): VipLedger => decodeState(text).vips;
+
+/** The ledger and the MASTER records a state file holds; throws, saying what is wrong, when it is not one. */
+export function decodeState(text: string): VipState {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -89,22 +126,25 @@ export function decodeLedger(text: string): VipLedger {
     const issue = r.error.issues[0]!;
     throw new Error(`${issue.path.join('.') || 'the file'}: ${issue.message}`);
   }
-  return r.data.vips.reduce<VipLedger>((l, k) => withOwned(l, k), emptyLedger);
+  return { vips: r.data.vips.reduce<VipLedger>((l, k) => withOwned(l, k), emptyLedger), masters: r.data.masters ?? [] };
 }
 
 // ---------------------------------------------------------------- state file I/O
 
 /** The ledger in `path`; empty when there is no file (a first start, or a clean stop). */
-export function readLedgerFile(path: string): VipLedger {
+export const readLedgerFile = (path: string): VipLedger => readStateFile(path).vips;
+
+/** The ledger and MASTER records in `path`; empty when there is no file. */
+export function readStateFile(path: string): VipState {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return emptyLedger;
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { vips: emptyLedger, masters: [] };
     throw e;
   }
   try {
-    return decodeLedger(text);
+    return decodeState(text);
   } catch (e) {
     throw new Error(`VIP state file ${path}: ${(e as Error).message}`);
   }
@@ -116,10 +156,10 @@ export function readLedgerFile(path: string): VipLedger {
  * bytes on a tmpfs like /run, and the kernel change it records must not be
  * overtaken by the next one.
  */
-export function writeLedgerFile(path: string, l: VipLedger): void {
+export function writeLedgerFile(path: string, l: VipLedger, masters: readonly MasterRecord[] = []): void {
   mkdirSync(dirname(path), { recursive: true });
   const aside = `${path}.${process.pid}.tmp`;
-  writeFileSync(aside, encodeLedger(l), { mode: 0o644 });
+  writeFileSync(aside, encodeLedger(l, masters), { mode: 0o644 });
   renameSync(aside, path);
 }
 
@@ -155,22 +195,44 @@ const GONE = new Set(['EADDRNOTAVAIL', 'ENODEV']);
  */
 export class VipOwner {
   private current: VipLedger;
+  private masterRecords: readonly MasterRecord[];
 
   constructor(
     private readonly kernel: AddressKernel,
     private readonly stateFile?: string,
     initial: VipLedger = emptyLedger,
+    masters: readonly MasterRecord[] = [],
   ) {
     this.current = initial;
+    this.masterRecords = masters;
   }
 
   /** With the ledger a previous run left in `stateFile` (see removeLeftovers). */
   static load(kernel: AddressKernel, stateFile: string): VipOwner {
-    return new VipOwner(kernel, stateFile, readLedgerFile(stateFile));
+    const { vips, masters } = readStateFile(stateFile);
+    return new VipOwner(kernel, stateFile, vips, masters);
   }
 
   get ledger(): VipLedger {
     return this.current;
+  }
+
+  /** The instances recorded as MASTER (by a previous run, until this one records its own). */
+  get masters(): readonly MasterRecord[] {
+    return this.masterRecords;
+  }
+
+  /** Records that an instance became MASTER (`since` set) or left it. */
+  recordMaster(router: Omit<MasterRecord, 'since'>, since: number | undefined): void {
+    const others = this.masterRecords.filter((m) => !sameRouter(m, router));
+    this.masterRecords = since === undefined ? others : [...others, { ...router, since }];
+    this.write();
+  }
+
+  /** Forgets the previous run's MASTER records, once they were used or found too old. */
+  clearMasters(): void {
+    this.masterRecords = [];
+    this.write();
   }
 
   owns(key: AddressKey): boolean {
@@ -212,10 +274,11 @@ export class VipOwner {
     if (this.owns(key)) this.update(withoutOwned(this.current, key));
   }
 
-  /** After a crash: removes every address the ledger still holds. */
-  async removeLeftovers(): Promise<LeftoverResult[]> {
+  /** After a crash: removes every address the ledger still holds, except those `keep` says a resumed MASTER goes on with. */
+  async removeLeftovers(keep: (key: AddressKey) => boolean = () => false): Promise<LeftoverResult[]> {
     const results: LeftoverResult[] = [];
     for (const key of [...this.current.values()]) {
+      if (keep(key)) continue;
       try {
         const outcome = await this.remove(key);
         results.push({ key, outcome: outcome === 'removed' ? 'removed' : 'gone' });
@@ -229,6 +292,10 @@ export class VipOwner {
   /** Memory first: if the file cannot be written, the running tskad still knows what it owns. */
   private update(next: VipLedger): void {
     this.current = next;
-    if (this.stateFile !== undefined) writeLedgerFile(this.stateFile, next);
+    this.write();
+  }
+
+  private write(): void {
+    if (this.stateFile !== undefined) writeLedgerFile(this.stateFile, this.current, this.masterRecords);
   }
 }

@@ -17,6 +17,10 @@
 //  - At startup a group in BACKUP or FAULT reports it before any instance.
 //  - A lower-priority advert heard as MASTER runs notify_master_rx_lower_pri;
 //    with notify_priority_changes, priority changes go to the FIFOs.
+//  - A reload replaces this object: the old one lets go of the instances
+//    (detach), reports DELETED (or FAULT, keepalived's default) for the
+//    instances that went, and the new one starts from the groups' present
+//    states, so a group that did not change reports nothing.
 import { notifyPriorityChanges, smtpAlert } from '../config/effective-vrrp.js';
 import { globalSmtpAlert } from '../config/effective-global.js';
 import type { HostEnv } from '../config/hostcheck.js';
@@ -26,7 +30,7 @@ import type { Config } from '../config/schema/index.js';
 import type { VrrpInstance } from '../config/schema/vrrp.js';
 import { scriptArgv } from '../config/script.js';
 import type { Logger } from '../observe/log.js';
-import { isAwaitingFault, SYNC_GROUP_FAULT, type TransitionRecord, type VrrpRuntime } from '../vrrp/instance.js';
+import { isAwaitingFault, SYNC_GROUP_FAULT, type InstanceEvents, type TransitionRecord, type VrrpRuntime } from '../vrrp/instance.js';
 import type { GroupState, SyncGroup } from '../vrrp/sync-group.js';
 import { NotifyFifo } from './fifo.js';
 import { Notifier, notifyScripts, type NotifySubject } from './notify.js';
@@ -72,6 +76,8 @@ export class VrrpNotifications {
   private readonly leave = (): void => {
     if (--this.reacting === 0) this.lookAtGroups();
   };
+  /** undoes every listener this object attached */
+  private readonly detachers: Array<() => void> = [];
 
   constructor(
     private readonly config: Config,
@@ -108,8 +114,12 @@ export class VrrpNotifications {
         for (const event of ['transition', 'ownFault'] as const) {
           m.prependListener(event, this.enter);
           m.on(event, this.leave);
+          this.detachers.push(() => {
+            m.off(event, this.enter);
+            m.off(event, this.leave);
+          });
         }
-        m.on('faults', () => this.reacting === 0 && this.lookAtGroups());
+        this.listen(m, 'faults', () => this.reacting === 0 && this.lookAtGroups());
       }
     }
   }
@@ -122,6 +132,31 @@ export class VrrpNotifications {
       this.groupReported.set(sg, silent ? undefined : sg.state);
       if (!silent && sg.state !== 'MASTER') void this.notifier.group(subject, sg.state);
     }
+  }
+
+  /** After a reload: the groups start from their present states, and only those `isNew` says are new report theirs now. */
+  resumeGroups(isNew: (group: SyncGroup) => boolean): void {
+    this.started = true;
+    for (const [sg, subject] of this.groupSubjects) {
+      const silent = sg.state === 'FAULT' && !sg.members.some(ownRealFault);
+      this.groupReported.set(sg, silent ? undefined : sg.state);
+      if (isNew(sg) && !silent) void this.notifier.group(subject, sg.state);
+    }
+  }
+
+  /**
+   * An instance the reload removed: DELETED with notify_deleted, else FAULT,
+   * unless it was in FAULT already (keepalived clear_diff_vrrp).
+   */
+  deleted(v: VrrpRuntime): Promise<void> {
+    const subject = this.subjects.get(v);
+    if (!subject || (v.state === 'FAULT' && subject.config.notifyDeleted === undefined)) return Promise.resolve();
+    return this.notifier.instance(subject, 'DELETED', v.priority);
+  }
+
+  /** Lets go of the instances and groups (a reload hands them to a new VrrpNotifications); close() still to be called. */
+  detach(): void {
+    for (const d of this.detachers.splice(0)) d();
   }
 
   /** STOP for every instance, then every group; resolves when their scripts ended (at most 1 s) and the mail went. */
@@ -140,10 +175,16 @@ export class VrrpNotifications {
     const subject: NotifySubject = { type: 'INSTANCE', name: m.vrrp.name, config: m.instance, smtpAlert: smtpAlert(m.instance, g) };
     this.subjects.set(m.vrrp, subject);
     this.judgeScripts(subject);
-    m.vrrp.on('transition', (t) => this.onTransition(m.vrrp, t));
-    m.vrrp.on('faults', () => this.onFaults(m.vrrp));
-    m.vrrp.on('lowerPriority', (r) => this.notifier.rxLowerPriority(subject, r.priority));
-    if (notifyPriorityChanges(m.instance, m.group, g)) m.vrrp.on('priority', (p) => this.notifier.priorityChanged(m.vrrp.name, m.vrrp.state, p.to));
+    this.listen(m.vrrp, 'transition', (t) => this.onTransition(m.vrrp, t));
+    this.listen(m.vrrp, 'faults', () => this.onFaults(m.vrrp));
+    this.listen(m.vrrp, 'lowerPriority', (r) => this.notifier.rxLowerPriority(subject, r.priority));
+    if (notifyPriorityChanges(m.instance, m.group, g)) this.listen(m.vrrp, 'priority', (p) => this.notifier.priorityChanged(m.vrrp.name, m.vrrp.state, p.to));
+  }
+
+  private listen<E extends keyof InstanceEvents>(v: VrrpRuntime, event: E, listener: (...args: InstanceEvents[E]) => void): void {
+    const l = listener as never;
+    v.on(event, l);
+    this.detachers.push(() => void v.off(event, l));
   }
 
   /** Refusals are logged at startup, not at the first transition that would run the script. */

@@ -10,6 +10,7 @@ export type VrrpState = 'INIT' | 'BACKUP' | 'MASTER' | 'FAULT';
 export type MasterReason =
   | 'startup-owner'
   | 'startup'
+  | 'resumed'
   | 'master-down-timer'
   | 'preempt'
   | 'higher-priority-advert'
@@ -50,6 +51,8 @@ export type TimerKind = 'adver' | 'masterDown' | 'garp' | 'garpRefresh';
 
 export type VrrpEvent =
   | { readonly type: 'Startup' }
+  /** a respawned VRRP process takes back the MASTER role its crashed predecessor held, before any peer could have taken over */
+  | { readonly type: 'Resume' }
   | { readonly type: 'AdvertReceived'; readonly priority: number; /** ms */ readonly maxAdverInt: number; readonly source: Uint8Array }
   | { readonly type: 'TimerExpired'; readonly timer: TimerKind }
   | { readonly type: 'PriorityChanged'; readonly effective: number }
@@ -169,6 +172,14 @@ export function step(p: VrrpParams, m: VrrpMachine, ev: VrrpEvent, now: number):
       // RFC 5798 §6.4.1: the address owner takes over at once; everyone else waits as BACKUP
       else if (s.priority === 255) becomeMaster('startup-owner');
       else becomeBackup('startup');
+      break;
+    }
+
+    case 'Resume': {
+      // as Startup, except that a router that was MASTER a moment ago stays MASTER: the advert goes out now, before the peers' Master_Down_Interval (RFC 5798 §6.4.2) runs out
+      if (s.state !== 'INIT') ignored();
+      else if (s.faults.size > 0) transition('FAULT', [...s.faults][0]!);
+      else becomeMaster('resumed');
       break;
     }
 

@@ -11,6 +11,9 @@
 // priority, of the reasons for FAULT, and a lower-priority advert heard as
 // MASTER.
 //
+// A reload (reload.ts) reconfigures a running instance in place: its state,
+// timers and VIPs carry on, the VIP list edits alone reach the kernel.
+//
 // Timers do not drift: a timer's follow-up is due one interval after the
 // previous due time, not after the moment the callback happened to run.
 import { EventEmitter } from 'node:events';
@@ -21,6 +24,7 @@ import { checkAdvert, REJECTION_COUNTER, type ReceiveParams, type Rejection } fr
 import { initialMachine, masterDownInterval, step, type TimerKind, type VrrpAction, type VrrpEvent, type VrrpMachine, type VrrpParams, type VrrpState } from './fsm.js';
 import { COUNTER_OF, decodeAdvert, encodeAdvert, isDecodeError, type Advert, type ChecksumVariant, type DecodeError } from './packet.js';
 import type { InstancePlan } from './params.js';
+import { vipEdits } from './reload.js';
 import type { Cancel, Scheduler } from './scheduler.js';
 import type { TrackResult } from './track-interface.js';
 
@@ -102,7 +106,7 @@ export interface LowerPriorityRecord {
   readonly source: string;
 }
 
-interface InstanceEvents {
+export interface InstanceEvents {
   transition: [TransitionRecord];
   /** the instance's own faults (not its group's) started or ended */
   ownFault: [boolean];
@@ -177,7 +181,9 @@ const countedAsReceived = (r: Rejection | undefined, unicast: boolean): boolean 
   r === undefined || r.kind === 'address-missing' || r.kind === 'not-a-peer' || (r.kind === 'ttl' && unicast);
 
 export class VrrpRuntime extends EventEmitter<InstanceEvents> {
+  private currentPlan: InstancePlan;
   private params: VrrpParams;
+  private receiveParams: ReceiveParams;
   private machine: VrrpMachine;
   private readonly timers = new Map<TimerKind, { readonly at: number; readonly cancel: Cancel }>();
   readonly stats: Stats = emptyStats();
@@ -185,6 +191,8 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
   private source: string | undefined;
   /** skip_check_adv_addr: the master whose adverts were last accepted */
   private knownMaster: string | undefined;
+  /** the source of the last advert that held this BACKUP in BACKUP: the master it follows (RFC 5798 §6.4.2) */
+  private followedMaster: string | undefined;
   /** the priority another router last advertised (accepted adverts, priority 0 aside) */
   private heardPriority: number | undefined;
   private sendChecksum: ChecksumVariant;
@@ -196,20 +204,27 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
   private readonly sending = new Set<Promise<void>>();
   /** the faults the last tracking verdict held */
   private trackFaults: ReadonlySet<string> = new Set();
+  /** after a reload, until its scripts answer: the new tracking's "not answered yet" does not count (keepalived SCRIPT_INIT_STATE_INIT_RELOAD) */
+  private awaitingCarriedOver = false;
 
   constructor(
-    readonly plan: InstancePlan,
+    plan: InstancePlan,
     params: VrrpParams,
-    private readonly receiveParams: ReceiveParams,
+    receiveParams: ReceiveParams,
     private readonly ports: InstancePorts,
   ) {
     super();
+    this.currentPlan = plan;
     this.params = params;
+    this.receiveParams = receiveParams;
     this.machine = initialMachine(params);
     this.sendChecksum = plan.checksum.send;
     this.source = plan.sourceAddress;
   }
 
+  get plan(): InstancePlan {
+    return this.currentPlan;
+  }
   get name(): string {
     return this.plan.name;
   }
@@ -232,6 +247,10 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
   get sourceAddress(): string | undefined {
     return this.source;
   }
+  /** the master this BACKUP follows, when it heard one (tskad status, the dumps) */
+  get masterAddress(): string | undefined {
+    return this.state === 'BACKUP' ? this.followedMaster : undefined;
+  }
   /** when each armed timer is due (for status output and tests) */
   timerDue(kind: TimerKind): number | undefined {
     return this.timers.get(kind)?.at;
@@ -241,10 +260,50 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
     this.group = gate;
   }
 
+  leaveGroup(gate: GroupGate): void {
+    if (this.group === gate) this.group = undefined;
+  }
+
   /** Leaves INIT (RFC 5798 §6.4.1): the owner becomes MASTER, anyone else waits as BACKUP; FAULT while a fault holds. */
   start(): void {
     if (this.source === undefined && !this.machine.faults.has(NO_ADDRESS_FAULT)) this.setFault(NO_ADDRESS_FAULT, true);
     this.feed({ type: 'Startup' }, this.ports.scheduler.now());
+  }
+
+  /** Leaves INIT as MASTER at once, keeping the VIPs a crashed predecessor left (fsm.ts Resume); FAULT while a fault holds. */
+  resume(): void {
+    if (this.source === undefined && !this.machine.faults.has(NO_ADDRESS_FAULT)) this.setFault(NO_ADDRESS_FAULT, true);
+    this.feed({ type: 'Resume' }, this.ports.scheduler.now());
+  }
+
+  /**
+   * Reload (keepalived clear_diff_vrrp, restore_vrrp_state): the same
+   * virtual router with new parameters, from now on. No transition and no
+   * timer is touched; the running adver timer keeps its due time. While the
+   * VIPs are set, the ones no longer configured go and the new ones come,
+   * followed, when some came, by a GARP/NA round for all of them as
+   * keepalived sends (vrrp_send_link_update).
+   */
+  reconfigure(plan: InstancePlan, params: VrrpParams, receive: ReceiveParams): void {
+    const before = this.currentPlan;
+    const { added, removed } = vipEdits(before, plan);
+    this.currentPlan = plan;
+    this.receiveParams = receive;
+    // the source address is the interface's unless configured: the one in use stays until the next refresh says otherwise
+    this.params = { ...params, primaryAddress: plan.sourceAddress === before.sourceAddress ? this.params.primaryAddress : params.primaryAddress };
+    if (plan.sourceAddress !== undefined) this.source = plan.sourceAddress;
+    else if (before.sourceAddress !== undefined) this.source = undefined;
+    if (plan.checksum.send !== before.checksum.send) this.sendChecksum = plan.checksum.send;
+    // the owner demotion (OwnerConflict) ends with the configuration it was about; the effective priority follows at the next tracking verdict
+    this.machine = { ...this.machine, basePriority: params.basePriority };
+    this.awaitingCarriedOver = true;
+    if (!this.vipsSet) return;
+    if (removed.length > 0) this.enqueue(this.eachAddress('remove', removed, (s) => this.ports.removeAddress(s)));
+    if (added.length > 0) {
+      this.ports.log.info({ instance: this.name }, `(${this.name}) setting VIPs added by the reload.`);
+      this.enqueue(this.eachAddress('add', added, (s) => this.ports.addAddress(s)));
+      this.sendGarp(params.garpMasterRepeat);
+    }
   }
 
   /** Stops (RFC 5798 §6.4.3: a MASTER sends priority 0 and releases its VIPs); `release: false` (-V) keeps both. */
@@ -284,7 +343,8 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
 
   /** The tracked objects' verdict (interfaces, scripts, files): the sum of their weights, and the faults they hold. */
   applyTracking(r: TrackResult): void {
-    const now = new Set(r.faults);
+    if (this.awaitingCarriedOver && !r.faults.some((f) => isAwaitingFault(f) && !this.trackFaults.has(f))) this.awaitingCarriedOver = false;
+    const now = new Set(this.awaitingCarriedOver ? r.faults.filter((f) => !isAwaitingFault(f) || this.trackFaults.has(f)) : r.faults);
     // new reasons before the old end, so one taking over from another (awaiting → failed) never lets FAULT go
     for (const f of now) this.setFault(f, true);
     for (const f of this.trackFaults) if (!now.has(f)) this.setFault(f, false);
@@ -369,8 +429,10 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
     if (was === 'BACKUP' && ad.priority > 0) {
       this.knownMaster = source;
       const held = actions.some((a) => a.type === 'ArmTimer' && a.timer === 'masterDown');
-      if (held) this.group?.heldInBackup(this);
-      else log.info({ instance: this.name, source }, `${tag} received lower priority (${ad.priority}) advert from ${source} - discarding`);
+      if (held) {
+        this.followedMaster = source;
+        this.group?.heldInBackup(this);
+      } else log.info({ instance: this.name, source }, `${tag} received lower priority (${ad.priority}) advert from ${source} - discarding`);
     }
     if (actions.some((a) => a.type === 'LowerPriorityAdvert')) {
       const election = this.params.lowerPrioNoAdvert ? '' : ', forcing new election';
@@ -478,9 +540,9 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
   }
 
   /** Each address on its own: one the kernel refuses does not keep the others out. */
-  private eachAddress(verb: 'add' | 'remove', op: (s: AddressSpec) => Promise<void>): () => Promise<void> {
+  private eachAddress(verb: 'add' | 'remove', specs: readonly AddressSpec[], op: (s: AddressSpec) => Promise<void>): () => Promise<void> {
     return async () => {
-      for (const spec of this.plan.addresses) {
+      for (const spec of specs) {
         try {
           await op(spec);
         } catch (e) {
@@ -493,14 +555,14 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
   private addVips(): void {
     this.vipsSet = true;
     this.ports.log.info({ instance: this.name }, `(${this.name}) setting VIPs.`);
-    this.enqueue(this.eachAddress('add', (s) => this.ports.addAddress(s)));
+    this.enqueue(this.eachAddress('add', this.plan.addresses, (s) => this.ports.addAddress(s)));
   }
 
   private delVips(): void {
     if (!this.vipsSet) return;
     this.vipsSet = false;
     this.ports.log.info({ instance: this.name }, `(${this.name}) removing VIPs.`);
-    this.enqueue(this.eachAddress('remove', (s) => this.ports.removeAddress(s)));
+    this.enqueue(this.eachAddress('remove', this.plan.addresses, (s) => this.ports.removeAddress(s)));
   }
 
   /** `repeat` rounds over every VIP and excluded VIP, per interface (keepalived vrrp_send_link_update). */

@@ -4,6 +4,8 @@
 // to the instance of their VRID (RFC 5798 §5.2.3); unicast instances that
 // share a VRID on one socket are told apart by the packet's source among
 // their peers. Unknown VRIDs are dropped, logged only with log_unknown_vrids.
+// On reload an instance moves to the socket its new options call for; a
+// socket no instance uses any more is closed.
 import type { Logger } from '../observe/log.js';
 import { openVrrpSocket, sockpoolKey, vridOf, type ReceivedPacket, type VrrpSocket, type VrrpSocketOptions } from '../net/vrrp-socket.js';
 import type { OutgoingAdvert, VrrpRuntime } from './instance.js';
@@ -21,6 +23,8 @@ interface Pooled {
 
 export class SocketPool {
   private readonly pool = new Map<string, Pooled>();
+  /** the socket each instance is on */
+  private readonly keyOf = new Map<VrrpRuntime, string>();
 
   constructor(
     private readonly log: Logger,
@@ -31,6 +35,8 @@ export class SocketPool {
   /** Registers `inst` on the socket for `options`, opening it if it is the first; returns the sender for its adverts. */
   attach(inst: VrrpRuntime, options: VrrpSocketOptions): (advert: OutgoingAdvert) => Promise<void> {
     const key = sockpoolKey(options);
+    const previous = this.keyOf.get(inst);
+    if (previous === key) return (advert) => this.pool.get(key)!.socket.send(advert);
     let entry = this.pool.get(key);
     if (!entry) {
       const byVrid = new Map<number, VrrpRuntime[]>();
@@ -44,8 +50,37 @@ export class SocketPool {
       this.log.debug({ socket: key }, `VRRP sockpool: [ifindex(${options.ifindex}), family(IPv${options.family}), proto(112), ${mode}]`);
     }
     entry.byVrid.set(inst.plan.vrid, [...(entry.byVrid.get(inst.plan.vrid) ?? []), inst]);
+    this.keyOf.set(inst, key);
+    // the new socket first, then off the old one: the instance is never without one
+    if (previous !== undefined) this.leave(inst, previous);
     const socket = entry.socket;
     return (advert) => socket.send(advert);
+  }
+
+  /** The sender of the socket `inst` is on, if it is on one. */
+  sender(inst: VrrpRuntime): ((advert: OutgoingAdvert) => Promise<void>) | undefined {
+    const entry = this.pool.get(this.keyOf.get(inst) ?? '');
+    return entry && ((advert) => entry.socket.send(advert));
+  }
+
+  /** Takes `inst` off its socket; closes the socket if nobody else uses it. */
+  detach(inst: VrrpRuntime): void {
+    const key = this.keyOf.get(inst);
+    if (key === undefined) return;
+    this.keyOf.delete(inst);
+    this.leave(inst, key);
+  }
+
+  private leave(inst: VrrpRuntime, key: string): void {
+    const entry = this.pool.get(key);
+    if (!entry) return;
+    const vrid = inst.plan.vrid;
+    const rest = (entry.byVrid.get(vrid) ?? []).filter((x) => x !== inst);
+    if (rest.length > 0) entry.byVrid.set(vrid, rest);
+    else entry.byVrid.delete(vrid);
+    if (entry.byVrid.size > 0) return;
+    entry.socket.close();
+    this.pool.delete(key);
   }
 
   private deliver(byVrid: ReadonlyMap<number, VrrpRuntime[]>, ifname: string, p: ReceivedPacket): void {
@@ -58,5 +93,6 @@ export class SocketPool {
   close(): void {
     for (const { socket } of this.pool.values()) socket.close();
     this.pool.clear();
+    this.keyOf.clear();
   }
 }

@@ -9,6 +9,8 @@
 //  - when a MASTER member falls back to BACKUP, every MASTER member follows;
 //  - while any member has a fault of its own, every member is in FAULT; when
 //    the last one clears, all leave FAULT together.
+//  - on reload, a group over members already running starts from their
+//    states: MASTER when all of them are (vrrp.c vrrp_complete_init).
 // The rules are pure functions of the members' states and wishes; SyncGroup
 // applies them to running instances (instance.ts), one reaction at a time.
 import type { Logger } from '../observe/log.js';
@@ -54,6 +56,10 @@ export function initialWants(members: ReadonlyArray<{ readonly owner: boolean; r
 export const initialGroupState = (members: readonly MemberView[]): GroupState =>
   members.every((m) => m.owner && m.wants === 'MASTER') ? 'MASTER' : 'BACKUP';
 
+/** After a reload: MASTER when every member already is, FAULT when one has a fault of its own, else BACKUP. */
+export const runningGroupState = (members: readonly MemberView[]): GroupState =>
+  members.some((m) => m.ownFaulty) ? 'FAULT' : members.every((m) => m.state === 'MASTER') ? 'MASTER' : 'BACKUP';
+
 /** vrrp_sync_can_goto_master: prefer BACKUP, to avoid thrashing, until everyone wants MASTER. */
 export const mayBecomeMaster = (state: GroupState, members: readonly MemberView[], name: string): boolean =>
   state === 'MASTER' || members.every((m) => m.name === name || m.wants === 'MASTER');
@@ -88,22 +94,35 @@ export class SyncGroup implements GroupGate {
   private readonly wants = new Map<VrrpRuntime, Want>();
   private readonly pending: Array<() => void> = [];
   private reacting = false;
+  private readonly unsubscribe: Array<() => void> = [];
 
+  /** `running`: the members are already running (a reload), so the group takes their states rather than the configured ones. */
   constructor(
     readonly name: string,
     readonly members: readonly VrrpRuntime[],
     private readonly log: Logger,
+    o: { readonly running?: boolean } = {},
   ) {
     const wants = initialWants(members.map((m) => ({ owner: m.plan.owner, wants: m.plan.initialState })));
     members.forEach((m, k) => {
-      this.wants.set(m, wants[k]!);
+      this.wants.set(m, o.running && m.state !== 'INIT' ? m.state : wants[k]!);
       m.joinGroup(this);
-      m.on('transition', (t) => this.react(() => this.onTransition(m, t)));
-      m.on('ownFault', () => this.react(() => this.apply(afterFaultChange(this.current, this.views()))));
+      const onTransition = (t: TransitionRecord) => this.react(() => this.onTransition(m, t));
+      const onOwnFault = () => this.react(() => this.apply(afterFaultChange(this.current, this.views())));
+      m.on('transition', onTransition);
+      m.on('ownFault', onOwnFault);
+      this.unsubscribe.push(() => {
+        m.off('transition', onTransition);
+        m.off('ownFault', onOwnFault);
+        m.leaveGroup(this);
+      });
     });
-    this.current = initialGroupState(this.views());
-    // a member faulty before it joined takes the group to FAULT now
-    this.react(() => this.apply(afterFaultChange(this.current, this.views())));
+    this.current = o.running ? runningGroupState(this.views()) : initialGroupState(this.views());
+    // a member faulty before it joined takes the group to FAULT now; after a reload, one the old group held in FAULT leaves it if nobody here is faulty
+    if (o.running && this.current !== 'FAULT') {
+      for (const m of members) m.setFault(SYNC_GROUP_FAULT, false);
+    }
+    this.react(() => this.apply(afterFaultChange(o.running && this.current === 'FAULT' ? 'BACKUP' : this.current, this.views())));
     const owners = members.filter((m) => m.plan.owner).length;
     if (owners > 0 && owners < members.length) {
       log.error({ group: name }, `Sync group ${name} has some member(s) as address owner and some not as address owner. This won't work.`);
@@ -116,6 +135,11 @@ export class SyncGroup implements GroupGate {
 
   start(): void {
     for (const m of this.members) m.start();
+  }
+
+  /** Lets go of the members (a reload replaces the group); their states are left as they are. */
+  close(): void {
+    for (const u of this.unsubscribe.splice(0)) u();
   }
 
   mayBecomeMaster(member: VrrpRuntime): boolean {

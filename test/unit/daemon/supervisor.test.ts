@@ -1,13 +1,15 @@
 // The supervisor's policy with fake children and a fake clock: READY once
 // every child is up, keepalived's respawn backoff, permanent exits and -R
 // ending the supervisor, signals relayed by keepalived's table, a reload
-// refused while the configuration has errors, and a stop that waits
-// child_wait_time before SIGKILL.
+// refused while the configuration has errors, RELOADING=1 then READY=1 once
+// the child has reloaded, a HUP during a reload queued, a respawned child told
+// how long ago its predecessor died, and a stop that waits child_wait_time
+// before SIGKILL.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EXIT, type ChildExit } from '../../../src/daemon/respawn.js';
 import { routeOf } from '../../../src/daemon/signals.js';
-import { Supervisor, type ChildHandle, type SupervisorPorts } from '../../../src/daemon/supervisor.js';
+import { Supervisor, type ChildHandle, type Respawn, type SupervisorPorts } from '../../../src/daemon/supervisor.js';
 import type { Scheduler } from '../../../src/vrrp/scheduler.js';
 
 class FakeClock implements Scheduler {
@@ -40,18 +42,26 @@ const settle = () => new Promise<void>((r) => setImmediate(r));
 class FakeChild implements ChildHandle {
   readonly signals: (number | NodeJS.Signals)[] = [];
   private readonly ready: (() => void)[] = [];
+  private readonly reloadedListeners: (() => void)[] = [];
   private resolveExit!: (e: ChildExit) => void;
   readonly exited = new Promise<ChildExit>((r) => (this.resolveExit = r));
   constructor(
     readonly pid: number,
     /** what it does on SIGTERM: exit 0, or nothing (a hung child) */
     private readonly onTerm: 'exit' | 'hang' = 'exit',
+    readonly respawn?: Respawn,
   ) {}
   onReady(l: () => void): void {
     this.ready.push(l);
   }
   up(): void {
     for (const l of this.ready) l();
+  }
+  onReloaded(l: () => void): void {
+    this.reloadedListeners.push(l);
+  }
+  reloaded(): void {
+    for (const l of this.reloadedListeners) l();
   }
   exit(e: ChildExit): void {
     this.resolveExit(e);
@@ -69,8 +79,8 @@ function harness(o: { dontRespawn?: boolean; onTerm?: 'exit' | 'hang'; configPro
   const logs: string[] = [];
   const notes: string[] = [];
   const ports: SupervisorPorts = {
-    start: () => {
-      const c = new FakeChild(100 + children.length, o.onTerm);
+    start: (_kind, respawn) => {
+      const c = new FakeChild(100 + children.length, o.onTerm, respawn);
       children.push(c);
       return c;
     },
@@ -84,6 +94,7 @@ function harness(o: { dontRespawn?: boolean; onTerm?: 'exit' | 'hang'; configPro
       ready: async (s) => void notes.push(`READY ${s}`),
       status: async (s) => void notes.push(`STATUS ${s}`),
       stopping: async (s) => void notes.push(`STOPPING ${s}`),
+      reloading: async (s) => void notes.push(`RELOADING ${s}`),
       failed: async (errno, s) => void notes.push(`ERRNO=${errno} ${s}`),
     },
     validateConfig: () => o.configProblems ?? [],
@@ -206,6 +217,57 @@ test("signals reach the VRRP child by keepalived's table: HUP, USR1, USR2, STATS
   for (const n of [1, 10, 12, 63, 36]) h.sup.signal(routeOf(n)!);
   assert.deepEqual(h.children[0]!.signals, [1, 10, 12, 63, 36]);
   assert.ok(h.logs.includes('Reloading'));
+});
+
+test('HUP: RELOADING=1, then READY=1 once the child says it reloaded', () => {
+  const h = harness();
+  h.sup.start();
+  h.children[0]!.up();
+  h.notes.splice(0);
+  h.sup.signal(routeOf(1)!);
+  assert.deepEqual(h.children[0]!.signals, [1]);
+  assert.deepEqual(h.notes, ['RELOADING Reloading']);
+  h.children[0]!.reloaded();
+  assert.deepEqual(h.notes, ['RELOADING Reloading', 'READY Reload finished']);
+});
+
+test('a HUP during a reload waits for its end; any more of them make one reload', () => {
+  const h = harness();
+  h.sup.start();
+  h.children[0]!.up();
+  h.sup.signal(routeOf(1)!);
+  h.sup.signal(routeOf(1)!);
+  h.sup.signal(routeOf(1)!);
+  assert.deepEqual(h.children[0]!.signals, [1], 'one at a time');
+  h.children[0]!.reloaded();
+  assert.deepEqual(h.children[0]!.signals, [1, 1], 'the queued one, once');
+  h.children[0]!.reloaded();
+  assert.deepEqual(h.children[0]!.signals, [1, 1]);
+  assert.deepEqual(h.notes.filter((n) => n.startsWith('RELOADING') || n === 'READY Reload finished').length, 4);
+});
+
+test('a child that dies during a reload ends it: READY=1, and the respawned one reads the new configuration', async () => {
+  const h = harness();
+  h.sup.start();
+  h.children[0]!.up();
+  h.sup.signal(routeOf(1)!);
+  h.children[0]!.exit(killed);
+  await settle();
+  assert.ok(h.notes.includes('READY Reload finished'));
+  assert.equal(h.children.length, 2);
+});
+
+test('a respawned child is told how long ago its predecessor died; the first one is not', async () => {
+  const h = harness();
+  h.sup.start();
+  assert.equal(h.children[0]!.respawn, undefined);
+  h.children[0]!.exit(killed);
+  await settle();
+  assert.deepEqual(h.children[1]!.respawn, { downMs: 0 }, 'respawned at once');
+  h.children[1]!.exit(killed);
+  await settle();
+  await h.clock.advance(1000);
+  assert.deepEqual(h.children[2]!.respawn, { downMs: 1000 }, 'after the 1 s backoff');
 });
 
 test('HUP with a broken configuration: its errors are logged and the child is not told', () => {

@@ -9,11 +9,13 @@ import { join } from 'node:path';
 import { plainAddressSpec, type AddressKey, type AddressSpec } from '../../../src/net/rtnl-address.js';
 import {
   decodeLedger,
+  decodeState,
   emptyLedger,
   encodeLedger,
   ledgerId,
   owns,
   readLedgerFile,
+  readStateFile,
   VipOwner,
   withOwned,
   withoutOwned,
@@ -202,5 +204,38 @@ describe('VipOwner', () => {
   test('the file on disk is what encodeLedger writes', async () => {
     await owner.add(vip6);
     assert.equal(readFileSync(stateFile, 'utf8'), encodeLedger(owner.ledger));
+  });
+});
+
+describe('the MASTER records (a respawned process resumes from them)', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'tskad-vip-owner-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const router = { instance: 'VI_1', interface: 'eth0', vrid: 51, family: 4 as const };
+
+  test('recorded on becoming MASTER, forgotten on leaving it; a file without them (the first format) reads as none', async () => {
+    const stateFile = join(dir, 'vips.json');
+    const kernel = new FakeKernel();
+    const owner = new VipOwner(kernel, stateFile);
+    await owner.add(vip);
+    owner.recordMaster(router, 1000);
+    assert.deepEqual(readStateFile(stateFile).masters, [{ ...router, since: 1000 }]);
+    const next = VipOwner.load(kernel, stateFile);
+    assert.deepEqual(next.masters, [{ ...router, since: 1000 }]);
+    assert.ok(next.owns(vip));
+    owner.recordMaster(router, undefined);
+    assert.deepEqual(readStateFile(stateFile).masters, []);
+    assert.deepEqual(decodeState('{"version":1,"vips":[]}').masters, []);
+  });
+
+  test('removeLeftovers keeps what a resumed MASTER goes on with', async () => {
+    const kernel = new FakeKernel();
+    const other = plainAddressSpec('eth0', '192.0.2.11');
+    const owner = new VipOwner(kernel, join(dir, 'vips.json'));
+    await owner.add(vip);
+    await owner.add(other);
+    const results = await owner.removeLeftovers((k) => k.address === vip.address);
+    assert.deepEqual(results.map((r) => r.key.address), ['192.0.2.11']);
+    assert.ok(owner.owns(vip));
   });
 });
