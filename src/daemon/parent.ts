@@ -15,6 +15,7 @@ import { sdNotifier } from './sd-notify.js';
 import { logFlags, readOptionsOf, type DaemonFlags } from './settings.js';
 import { watchSignals } from './signal-watch.js';
 import { Supervisor } from './supervisor.js';
+import { answerParentDataSignal } from './vrrp-dumps.js';
 
 /** Without -n: starts the daemon in a session of its own, and exits 0 once it is up, or with its exit code if it gives up first. */
 export function daemonize(say: (message: string) => void): Promise<number> {
@@ -53,7 +54,7 @@ export async function runParent(flags: DaemonFlags, { loaded, settings }: Prepar
   const supervisor = new Supervisor(
     { children: ['vrrp'], dontRespawn: flags.dontRespawn, childWaitMs: settings.childWaitMs },
     {
-      start: (kind) => launchChild(self, kind, kind === 'vrrp' ? settings.pidFiles.vrrp : settings.pidFiles.checkers),
+      start: (kind, respawn) => launchChild(self, kind, kind === 'vrrp' ? settings.pidFiles.vrrp : settings.pidFiles.checkers, respawn),
       scheduler: realScheduler,
       log,
       notify,
@@ -64,7 +65,11 @@ export async function runParent(flags: DaemonFlags, { loaded, settings }: Prepar
           .map(formatDiagnostic),
     },
   );
-  const signals = watchSignals((route) => supervisor.signal(route), log);
+  const signals = watchSignals((route) => {
+    // keepalived's parent writes its own dump as it relays DATA (main.c print_parent_data)
+    if (route.supervisor === 'dump') answerParentDataSignal(loaded.config, { log, umask: settings.umask });
+    supervisor.signal(route);
+  }, log);
   if (background) {
     supervisor.onReady(() => {
       reportUp();

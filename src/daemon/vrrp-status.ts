@@ -1,22 +1,61 @@
 // The VRRP process's answer to `tskad status` (observe/status.ts): a
 // snapshot of every instance from what the running instances show — state,
-// effective priority, faults, counters — with the configured side (base
-// priority, VIPs, sync group) from the configuration they were built from,
-// and the last transition each made since this watch began.
+// effective priority, the master, faults, what it tracks, counters — with
+// the configured side (base priority, VIPs, sync group) from the
+// configuration they were built from, and the last transition each made
+// since this watch began (which the dumps, vrrp-dumps.ts, also use).
+//
+// The master is this node's own address while MASTER, and while BACKUP the
+// source of the last advert it accepted (RFC 5798 §6.4.2: the router whose
+// adverts reset its Master_Down_Timer), when the instance tells it.
 import { basePriority } from '../config/effective-vrrp.js';
 import type { Config } from '../config/schema/index.js';
 import type { Vip } from '../config/schema/address.js';
-import { STATUS_VERSION, type InstanceStatus, type StatusSnapshot } from '../observe/status.js';
+import { STATUS_VERSION, type InstanceStatus, type StatusSnapshot, type TrackedStatus } from '../observe/status.js';
 import type { TransitionRecord, VrrpRuntime } from '../vrrp/instance.js';
 import type { SyncGroup } from '../vrrp/sync-group.js';
 
+/** A running instance; `masterAddress` is the source of the last advert a BACKUP accepted, once instance.ts has that getter. */
+export type StatusRuntime = VrrpRuntime & { readonly masterAddress?: string | undefined };
+
+/** One tracked interface of an instance, with its link state (what vrrp/process.ts follows over rtnetlink). */
+export interface TrackedInterfaceState {
+  readonly instance: string;
+  readonly name: string;
+  /** 0: FAULT while down */
+  readonly weight: number;
+  readonly reverse: boolean;
+  readonly up: boolean;
+}
+
+/** One tracked script, file or process of an instance, as notify/vrrp-tracking.ts trackedObjects() shows it. */
+export interface TrackedObjectState {
+  readonly instance: string;
+  readonly kind: 'script' | 'file' | 'process';
+  readonly name: string;
+  /** script: succeeding (undefined before its first result); process: quorum reached; file: undefined */
+  readonly up: boolean | undefined;
+  readonly value?: number;
+  readonly count?: number;
+  readonly weight: number;
+  readonly reverse: boolean;
+  /** it holds the instance in FAULT now */
+  readonly fault: boolean;
+}
+
 export interface VrrpStatusSource {
-  readonly instances: readonly VrrpRuntime[];
+  readonly instances: readonly StatusRuntime[];
   readonly groups: readonly SyncGroup[];
+  /** the tracked interfaces of every instance, when the process tells them */
+  trackedInterfaces?(): readonly TrackedInterfaceState[];
+  /** the tracked scripts, files and processes of every instance, when the process tells them */
+  trackedObjects?(): readonly TrackedObjectState[];
 }
 
 export interface VrrpStatus {
   snapshot(): StatusSnapshot;
+  /** wall-clock ms of the instance's last transition since the watch began */
+  lastTransitionAt(instance: string): number | undefined;
   close(): void;
 }
 
@@ -24,41 +63,68 @@ type LastTransition = NonNullable<InstanceStatus['lastTransition']>;
 
 const vipText = (v: Vip): string => `${v.address}/${v.prefix}`;
 
+function interfaceStatus(t: TrackedInterfaceState): TrackedStatus {
+  return { kind: 'interface', name: t.name, up: t.up, weight: t.weight, ...(t.reverse && { reverse: true as const }) };
+}
+
+function objectStatus(t: TrackedObjectState): TrackedStatus {
+  // a file has no up or down of its own: it is up while its value does not hold the instance in FAULT
+  const up = t.kind === 'file' ? !t.fault : t.up === true;
+  return {
+    kind: t.kind,
+    name: t.name,
+    up,
+    weight: t.weight,
+    ...(t.reverse && { reverse: true as const }),
+    ...(t.kind === 'script' && t.up === undefined && { pending: true as const }),
+    ...(t.value !== undefined && { value: t.value }),
+    ...(t.count !== undefined && { count: t.count }),
+  };
+}
+
 export function watchVrrpStatus(vrrp: VrrpStatusSource, config: Config, startedAt: Date, now: () => Date = () => new Date()): VrrpStatus {
-  const last = new Map<string, LastTransition>();
+  const last = new Map<string, LastTransition & { readonly ms: number }>();
   const unsubscribe = vrrp.instances.map((v) => {
-    const record = (t: TransitionRecord) => last.set(v.name, { at: now().toISOString(), from: t.from, reason: t.reason });
+    const record = (t: TransitionRecord) => {
+      const at = now();
+      last.set(v.name, { at: at.toISOString(), ms: at.getTime(), from: t.from, reason: t.reason });
+    };
     v.on('transition', record);
     return () => void v.off('transition', record);
   });
 
-  const instanceStatus = (v: VrrpRuntime): InstanceStatus => {
-    const configured = config.vrrpInstance.find((i) => i.name === v.name);
-    const group = vrrp.groups.find((g) => g.members.includes(v));
-    const transition = last.get(v.name);
-    // the master's address is known here only when it is this node
-    const master = v.state === 'MASTER' ? v.sourceAddress : undefined;
-    return {
-      name: v.name,
-      vrid: v.plan.vrid,
-      family: v.plan.family,
-      interface: v.plan.interface,
-      state: v.state,
-      basePriority: configured ? basePriority(configured) : v.priority,
-      effectivePriority: v.priority,
-      ...(master !== undefined && { master }),
-      ...(group && { syncGroup: group.name }),
-      ...(transition && { lastTransition: transition }),
-      vips: configured?.virtualIpaddress.map(vipText) ?? v.plan.advertAddresses,
-      excludedVips: configured?.virtualIpaddressExcluded.map(vipText) ?? [],
-      faults: [...v.faults],
-      tracked: [],
-      stats: { ...v.stats },
+  const snapshot = (): StatusSnapshot => {
+    const interfaces = vrrp.trackedInterfaces?.() ?? [];
+    const objects = vrrp.trackedObjects?.() ?? [];
+    const instanceStatus = (v: StatusRuntime): InstanceStatus => {
+      const configured = config.vrrpInstance.find((i) => i.name === v.name);
+      const group = vrrp.groups.find((g) => g.members.includes(v));
+      const transition = last.get(v.name);
+      const master = v.state === 'MASTER' ? v.sourceAddress : v.state === 'BACKUP' ? v.masterAddress : undefined;
+      return {
+        name: v.name,
+        vrid: v.plan.vrid,
+        family: v.plan.family,
+        interface: v.plan.interface,
+        state: v.state,
+        basePriority: configured ? basePriority(configured) : v.priority,
+        effectivePriority: v.priority,
+        ...(master !== undefined && { master }),
+        ...(group && { syncGroup: group.name }),
+        ...(transition && { lastTransition: { at: transition.at, from: transition.from, reason: transition.reason } }),
+        vips: configured?.virtualIpaddress.map(vipText) ?? v.plan.advertAddresses,
+        excludedVips: configured?.virtualIpaddressExcluded.map(vipText) ?? [],
+        faults: [...v.faults],
+        tracked: [...interfaces.filter((t) => t.instance === v.name).map(interfaceStatus), ...objects.filter((t) => t.instance === v.name).map(objectStatus)],
+        stats: { ...v.stats },
+      };
     };
+    return { version: STATUS_VERSION, pid: process.pid, startedAt: startedAt.toISOString(), vrrp: vrrp.instances.map(instanceStatus) };
   };
 
   return {
-    snapshot: () => ({ version: STATUS_VERSION, pid: process.pid, startedAt: startedAt.toISOString(), vrrp: vrrp.instances.map(instanceStatus) }),
+    snapshot,
+    lastTransitionAt: (name) => last.get(name)?.ms,
     close: () => unsubscribe.forEach((u) => u()),
   };
 }

@@ -3,7 +3,7 @@
 // the snapshot's JSON for scripts and probes.
 import { connect } from 'node:net';
 import { isReceiveError } from './events.js';
-import { STATUS_SOCKET, type InstanceStatus, type StatusReply, type StatusSnapshot } from './status.js';
+import { STATUS_SOCKET, type InstanceStatus, type StatusReply, type StatusSnapshot, type TrackedStatus } from './status.js';
 
 export class StatusQueryError extends Error {}
 
@@ -56,11 +56,19 @@ function errorCounts(i: InstanceStatus): [string, number][] {
   return Object.entries(i.stats).filter(([name, n]) => isReceiveError(name) && n > 0);
 }
 
+/** A tracked object's state, then its weight when it moves the priority (0: FAULT when down, the default, goes unsaid). */
+function trackedText(t: TrackedStatus): string {
+  const upDown = t.up ? 'up' : 'down';
+  const state = t.pending ? 'no result yet' : t.value !== undefined ? `value ${t.value}${t.up ? '' : ', down'}` : t.count !== undefined ? `${upDown}, ${t.count} running` : upDown;
+  const how = [...(t.weight !== 0 ? [`weight ${t.weight > 0 ? '+' : ''}${t.weight}`] : []), ...(t.reverse ? ['reverse'] : [])];
+  return how.length > 0 ? `${state} (${how.join(' ')})` : state;
+}
+
 /** The lines under an instance's row: why it is in FAULT, what it tracks, which errors it counted. */
 function details(i: InstanceStatus): string[] {
   const out: string[] = [];
   if (i.faults.length > 0) out.push(`fault: ${i.faults.join(', ')}`);
-  for (const t of i.tracked) out.push(`track ${t.kind} ${t.name}: ${t.up ? 'up' : 'down'}${t.weight !== 0 ? ` (weight ${t.weight > 0 ? '+' : ''}${t.weight})` : ''}`);
+  for (const t of i.tracked) out.push(`track ${t.kind} ${t.name}: ${trackedText(t)}`);
   const errors = errorCounts(i);
   if (errors.length > 0) out.push(`receive errors: ${errors.map(([n, c]) => `${n} ${c}`).join(', ')}`);
   if (i.excludedVips.length > 0) out.push(`excluded VIPs: ${i.excludedVips.join(' ')}`);

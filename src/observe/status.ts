@@ -20,10 +20,18 @@ export const STATUS_VERSION = 1;
 export interface TrackedStatus {
   readonly kind: 'interface' | 'script' | 'file' | 'process' | 'bfd';
   readonly name: string;
-  /** up / script succeeding / file value non-faulting */
+  /** up / script succeeding / process quorum reached / file value non-faulting */
   readonly up: boolean;
   /** priority change while down (negative) or up (positive); 0: fault when down */
   readonly weight: number;
+  /** the weight's direction is reversed (`weight N reverse`) */
+  readonly reverse?: true;
+  /** a script that has not answered yet (`up` is false meanwhile) */
+  readonly pending?: true;
+  /** a track_file's number */
+  readonly value?: number;
+  /** a tracked process's matching processes */
+  readonly count?: number;
 }
 
 export interface InstanceStatus {

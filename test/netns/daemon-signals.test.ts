@@ -1,15 +1,16 @@
 // tskad as systemd and operators drive it, on one router of the lab: the
 // sd_notify messages on a real NOTIFY_SOCKET (READY=1 with MAINPID= once the
-// VRRP child is up, STATUS= when it is respawned, STOPPING=1); the signals
-// keepalived 2.2.7 answers — HUP (reload: validated first, a broken
-// configuration keeps the running one; the VRRP child cannot reload yet and
-// says so), USR1, USR2 and the real-time JSON (36) and STATS_CLEAR (63) —
+// VRRP child is up, RELOADING=1 then READY=1 around a reload, STATUS= when
+// it is respawned, STOPPING=1); the signals keepalived 2.2.7 answers — HUP
+// (reload: validated first, a broken configuration keeps the running one;
+// the VRRP child reloads and says when it is done), USR1, USR2 and the
+// real-time JSON (36) and STATS_CLEAR (63) —
 // none of which may end a process or move the VIP; and, without -n, the fork
 // into the background that init scripts expect: the command exits 0 once the
 // daemon is up, in a session of its own.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { requireTools } from '../../src/lab/command.js';
@@ -55,7 +56,10 @@ describe('tskad under systemd and signals', () => {
     const socket = join(lab.dir, 'notify.sock');
     notify = pathReceiver(socket);
     const on = await lab.watchAddress('r1', VIP, true, 15_000);
-    r1 = startTskad(lab, 'r1', CONFIG, { env: { NOTIFY_SOCKET: socket } });
+    // keepalived's tmp_dir, where the dump signals write: the lab's, not the host's /tmp
+    const tmp = join(lab.dir, 'tmp');
+    mkdirSync(tmp);
+    r1 = startTskad(lab, 'r1', CONFIG, { env: { NOTIFY_SOCKET: socket, TMPDIR: tmp } });
     await on.at;
   });
   after(async () => {
@@ -68,11 +72,13 @@ describe('tskad under systemd and signals', () => {
     assert.deepEqual(ready, { READY: '1', MAINPID: String(r1.process.pid), STATUS: `running: VRRP pid ${readPid(r1.files.vrrpPidFile)}` });
   });
 
-  test('HUP: validated, relayed, and the VRRP child keeps its configuration and its VIP', async () => {
+  test('HUP: validated, relayed, RELOADING=1, the VRRP child reloads keeping its VIP, then READY=1', async () => {
     const since = mark();
     const child = readPid(r1.files.vrrpPidFile);
     r1.process.signal('SIGHUP');
-    await r1.process.waitForLine(/Reloading: reload not supported yet, config unchanged/, 5000);
+    assert.equal(fields(await notify.next(5000)).RELOADING, '1');
+    assert.deepEqual(fields(await notify.next(15_000)), { READY: '1', MAINPID: String(r1.process.pid), STATUS: 'Reload finished' });
+    assert.ok(since().some((l) => /Reload complete: 1 instance\(s\) kept, 0 added, 0 removed/.test(l)), since().join('\n'));
     assert.ok(since().includes(lines().find((l) => / Reloading$/.test(l))!), 'the supervisor validated the configuration and relayed');
     assert.ok(alive(r1.process.pid) && alive(child));
     assert.ok(await lab.holds('r1', VIP));
@@ -87,7 +93,7 @@ describe('tskad under systemd and signals', () => {
       await r1.process.waitForLine(/Reload failed: the configuration has errors; keeping the running configuration/, 5000);
       assert.ok(since().some((l) => l.includes(`${r1.files.conf}:`) && /virtual_router_id/.test(l)), since().join('\n'));
       await sleep(300);
-      assert.ok(!since().some((l) => /reload not supported yet/.test(l)), 'the VRRP child was not signalled');
+      assert.ok(!since().some((l) => /Reload complete/.test(l)), 'the VRRP child was not signalled');
     } finally {
       writeFileSync(r1.files.conf, good);
     }
@@ -101,10 +107,10 @@ describe('tskad under systemd and signals', () => {
       await sleep(100);
     }
     process.kill(child, 36);
-    await eventually(() => since().filter((l) => l.includes('signal 36 (JSON)')).length === 2, 3000);
+    await eventually(() => since().filter((l) => l.includes('Printing VRRP as json')).length === 2, 3000);
     assert.ok(alive(r1.process.pid) && alive(child), 'both processes live');
-    for (const what of ['signal 10 (DATA)', 'signal 12 (STATS)', 'signal 36 (JSON)', 'signal 63 (STATS_CLEAR)']) {
-      assert.ok(since().some((l) => l.includes(what)), `the VRRP child answered ${what}`);
+    for (const what of ['Printing parent data', 'Printing VRRP data', 'Printing VRRP stats', 'Printing VRRP as json', 'Printing and clearing VRRP stats']) {
+      assert.ok(since().some((l) => l.includes(what)), `answered: ${what}`);
     }
     assert.ok(await lab.holds('r1', VIP));
   });

@@ -103,6 +103,26 @@ test('`tskad status`: one row per instance, then what it tracks, its faults and 
   assert.equal(renderStatus({ ...SNAPSHOT, vrrp: [] }), 'tskad pid 4242, running since 2026-11-22T00:51:26.000Z\nno VRRP instances\n');
 });
 
+test('`tskad status`: each kind of tracked object with its state, weight and direction', () => {
+  const tracked: InstanceStatus['tracked'] = [
+    { kind: 'interface', name: 'eth1', up: false, weight: -20, reverse: true },
+    { kind: 'script', name: 'chk_ok', up: true, weight: 10 },
+    { kind: 'script', name: 'chk_slow', up: false, weight: 0, pending: true },
+    { kind: 'file', name: 'tf_ok', up: true, weight: 5, value: 2 },
+    { kind: 'file', name: 'tf_flag', up: false, weight: 0, value: 1 },
+    { kind: 'process', name: 'nginx', up: true, weight: 0, count: 2 },
+  ];
+  const lines = renderStatus({ ...SNAPSHOT, vrrp: [{ ...VI_1, tracked }] }).split('\n');
+  assert.deepEqual(lines.filter((l) => l.startsWith('    track ')), [
+    '    track interface eth1: down (weight -20 reverse)',
+    '    track script chk_ok: up (weight +10)',
+    '    track script chk_slow: no result yet',
+    '    track file tf_ok: value 2 (weight +5)',
+    '    track file tf_flag: value 1, down',
+    '    track process nginx: up, 2 running',
+  ]);
+});
+
 test('an asynchronous snapshot provider works; a failing one is an error answer, and the server goes on', async (t) => {
   const path = join(tempDir(t), 'status.sock');
   let fail = true;
