@@ -123,12 +123,11 @@ async function serveRunning(vrrp: VrrpProcess, settings: DaemonSettings, started
   // subscribed before the publisher tells of the instances
   const metrics: VrrpMetrics | undefined = settings.metricsListen ? createVrrpMetrics() : undefined;
   const publisher = publishVrrpEvents(vrrp.instances);
-  let status = watchVrrpStatus(vrrp, vrrp.config, startedAt);
+  const status = watchVrrpStatus(vrrp, vrrp.config, startedAt);
   // a reload changes the instances and the configuration they are shown with
   vrrp.onReloaded(() => {
     publisher.follow(vrrp.instances);
-    status.close();
-    status = watchVrrpStatus(vrrp, vrrp.config, startedAt);
+    status.follow(vrrp.config);
   });
   // read at each signal: a reload replaces the instances, the configuration and the status watch
   dumps.answer = (route) => answerDumpSignal(route, vrrp, vrrp.config, { log, umask: settings.umask, startedAt, lastTransition: (name) => status.lastTransitionAt(name) });

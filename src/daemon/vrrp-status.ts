@@ -3,11 +3,13 @@
 // effective priority, the master, faults, what it tracks, counters — with
 // the configured side (base priority, VIPs, sync group) from the
 // configuration they were built from, and the last transition each made
-// since this watch began (which the dumps, vrrp-dumps.ts, also use).
+// since this watch began (which the dumps, vrrp-dumps.ts, also use). A
+// reload hands the watch the new instances and configuration (follow), and
+// an instance the reload kept keeps its last transition.
 //
 // The master is this node's own address while MASTER, and while BACKUP the
 // source of the last advert it accepted (RFC 5798 §6.4.2: the router whose
-// adverts reset its Master_Down_Timer), when the instance tells it.
+// adverts reset its Master_Down_Timer).
 import { basePriority } from '../config/effective-vrrp.js';
 import type { Config } from '../config/schema/index.js';
 import type { Vip } from '../config/schema/address.js';
@@ -15,8 +17,8 @@ import { STATUS_VERSION, type InstanceStatus, type StatusSnapshot, type TrackedS
 import type { TransitionRecord, VrrpRuntime } from '../vrrp/instance.js';
 import type { SyncGroup } from '../vrrp/sync-group.js';
 
-/** A running instance; `masterAddress` is the source of the last advert a BACKUP accepted, once instance.ts has that getter. */
-export type StatusRuntime = VrrpRuntime & { readonly masterAddress?: string | undefined };
+/** A running instance, as the status reads it. */
+export type StatusRuntime = VrrpRuntime;
 
 /** One tracked interface of an instance, with its link state (what vrrp/process.ts follows over rtnetlink). */
 export interface TrackedInterfaceState {
@@ -56,6 +58,8 @@ export interface VrrpStatus {
   snapshot(): StatusSnapshot;
   /** wall-clock ms of the instance's last transition since the watch began */
   lastTransitionAt(instance: string): number | undefined;
+  /** after a reload: the source's instances now, and the configuration they run */
+  follow(config: Config): void;
   close(): void;
 }
 
@@ -84,14 +88,27 @@ function objectStatus(t: TrackedObjectState): TrackedStatus {
 
 export function watchVrrpStatus(vrrp: VrrpStatusSource, config: Config, startedAt: Date, now: () => Date = () => new Date()): VrrpStatus {
   const last = new Map<string, LastTransition & { readonly ms: number }>();
-  const unsubscribe = vrrp.instances.map((v) => {
-    const record = (t: TransitionRecord) => {
-      const at = now();
-      last.set(v.name, { at: at.toISOString(), ms: at.getTime(), from: t.from, reason: t.reason });
-    };
-    v.on('transition', record);
-    return () => void v.off('transition', record);
-  });
+  const watched = new Map<StatusRuntime, () => void>();
+  const watch = (): void => {
+    const current = new Set(vrrp.instances);
+    for (const [v, unsubscribe] of watched) {
+      if (current.has(v)) continue;
+      unsubscribe();
+      watched.delete(v);
+    }
+    for (const v of current) {
+      if (watched.has(v)) continue;
+      const record = (t: TransitionRecord) => {
+        const at = now();
+        last.set(v.name, { at: at.toISOString(), ms: at.getTime(), from: t.from, reason: t.reason });
+      };
+      v.on('transition', record);
+      watched.set(v, () => void v.off('transition', record));
+    }
+    const names = new Set([...current].map((v) => v.name));
+    for (const name of last.keys()) if (!names.has(name)) last.delete(name);
+  };
+  watch();
 
   const snapshot = (): StatusSnapshot => {
     const interfaces = vrrp.trackedInterfaces?.() ?? [];
@@ -125,6 +142,13 @@ export function watchVrrpStatus(vrrp: VrrpStatusSource, config: Config, startedA
   return {
     snapshot,
     lastTransitionAt: (name) => last.get(name)?.ms,
-    close: () => unsubscribe.forEach((u) => u()),
+    follow: (c) => {
+      config = c;
+      watch();
+    },
+    close: () => {
+      for (const unsubscribe of watched.values()) unsubscribe();
+      watched.clear();
+    },
   };
 }

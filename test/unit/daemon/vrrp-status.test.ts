@@ -84,3 +84,25 @@ test("master: this node's address as MASTER, the master it follows as BACKUP, no
   assert.equal(status.lastTransitionAt('VI_9'), undefined);
   status.close();
 });
+
+test('follow after a reload: a kept instance keeps its last transition, a removed one is forgotten, a new one is watched', () => {
+  const { config, vrrp } = running();
+  const other = makeInstance(TEXT.replace('VI_1', 'VI_2').replace('51', '52'), { address: '192.0.2.11' }).vrrp;
+  const source = { instances: [vrrp, other], groups: [] as never[] };
+  let clock = Date.parse('2026-01-02T03:04:05Z');
+  const status = watchVrrpStatus(source, config, new Date(clock), () => new Date(clock));
+  vrrp.start();
+  other.start();
+  const kept = status.lastTransitionAt('VI_1');
+  assert.equal(kept, clock);
+  const added = makeInstance(TEXT.replace('VI_1', 'VI_3').replace('51', '53'), { address: '192.0.2.11' }).vrrp;
+  source.instances = [vrrp, added];
+  status.follow(loadModel(TEXT.replace('priority 150', 'priority 140')));
+  assert.equal(status.lastTransitionAt('VI_1'), kept);
+  assert.equal(status.lastTransitionAt('VI_2'), undefined);
+  assert.equal(status.snapshot().vrrp[0]!.basePriority, 140, 'shown with the configuration it runs now');
+  clock += 1000;
+  added.start();
+  assert.equal(status.lastTransitionAt('VI_3'), clock);
+  status.close();
+});
