@@ -13,6 +13,7 @@
 import { basePriority } from '../config/effective-vrrp.js';
 import type { Config } from '../config/schema/index.js';
 import type { Vip } from '../config/schema/address.js';
+import type { TrackedObjectView } from '../notify/vrrp-tracking.js';
 import { STATUS_VERSION, type InstanceStatus, type StatusSnapshot, type TrackedStatus } from '../observe/status.js';
 import type { TransitionRecord, VrrpRuntime } from '../vrrp/instance.js';
 import type { SyncGroup } from '../vrrp/sync-group.js';
@@ -31,19 +32,7 @@ export interface TrackedInterfaceState {
 }
 
 /** One tracked script, file or process of an instance, as notify/vrrp-tracking.ts trackedObjects() shows it. */
-export interface TrackedObjectState {
-  readonly instance: string;
-  readonly kind: 'script' | 'file' | 'process';
-  readonly name: string;
-  /** script: succeeding (undefined before its first result); process: quorum reached; file: undefined */
-  readonly up: boolean | undefined;
-  readonly value?: number;
-  readonly count?: number;
-  readonly weight: number;
-  readonly reverse: boolean;
-  /** it holds the instance in FAULT now */
-  readonly fault: boolean;
-}
+export type TrackedObjectState = Omit<TrackedObjectView, 'adds'>;
 
 export interface VrrpStatusSource {
   readonly instances: readonly StatusRuntime[];
