@@ -6,6 +6,7 @@ import type { Diagnostics } from './diagnostics.js';
 import type { Code } from './codes/index.js';
 import { INVALID, reportZod, type Block, type BlockSpec, type BlockValue, type Keyword, type Path, type ReadCx } from './schema/dsl.js';
 import { suggest } from './didyoumean.js';
+import { safeParseFast } from './schema/fast-parse.js';
 
 /** Model path ("vrrpInstance/0/priority") → where it was written. */
 export type SourceMap = Map<string, Loc>;
@@ -56,11 +57,23 @@ export function bindConfig<B extends BlockSpec>(
 ): BindResult<B> {
   const sources: SourceMap = new Map();
 
-  // one context object per value read: methods live on the class, not in fresh closures
+  // one context object per value read: methods live on the class, not in fresh closures.
+  // Most readers never ask for their path, so it is built only when asked.
   class Cx implements ReadCx {
-    constructor(readonly path: Path) {}
+    private full: Path | undefined;
+    constructor(
+      private readonly base: Path,
+      private readonly field: string | undefined,
+      private readonly index: number | undefined,
+      /** pathKey(this.path) */
+      private readonly key: string,
+    ) {}
+    get path(): Path {
+      const { base, field, index } = this;
+      return (this.full ??= field === undefined ? base : index === undefined ? [...base, field] : [...base, field, index]);
+    }
     within(path: Path): ReadCx {
-      return new Cx(path);
+      return new Cx(path, undefined, undefined, pathKey(path));
     }
     report(code: Code, message: string, loc?: Loc, hint?: string): void {
       diag.report(code, message, loc, hint);
@@ -68,13 +81,23 @@ export function bindConfig<B extends BlockSpec>(
     at(p: Path, loc: Loc): void {
       sources.set(pathKey(p), loc);
     }
-    bindBlock(b: Block, node: ConfNode, p: Path): Record<string, unknown> | undefined {
-      return bindBlock(b, node.children ?? [], p, node);
+    bindBlock(b: Block, node: ConfNode, p: Path, head?: Record<string, unknown>): Record<string, unknown> | undefined {
+      return bindBlock(b, node.children ?? [], p, p === this.full ? this.key : pathKey(p), node, head);
     }
   }
 
-  function bindBlock(b: Block, children: readonly ConfNode[], path: Path, owner: ConfNode | undefined): Record<string, unknown> | undefined {
-    const raw: Record<string, unknown> = {};
+  /** `key` is pathKey(path): a large configuration binds 100,000s of values, each keyed from its block's key. */
+  function bindBlock(
+    b: Block,
+    children: readonly ConfNode[],
+    path: Path,
+    key: string,
+    owner: ConfNode | undefined,
+    head: Record<string, unknown> = {},
+  ): Record<string, unknown> | undefined {
+    const prefix = key === '' ? '' : `${key}/`;
+    // no field of the block is among the head's (sub() makes sure), so `field in raw` still means "written here"
+    const raw = head;
     const seen = new Map<string, Loc>();
     for (const node of children) {
       const name = node.keyword.text;
@@ -96,21 +119,21 @@ export function bindConfig<B extends BlockSpec>(
         continue;
       }
       const index = kw.many ? ((raw[field] as unknown[] | undefined)?.length ?? 0) : undefined;
-      const p = index === undefined ? [...path, field] : [...path, field, index];
+      const valueKey = index === undefined ? prefix + field : `${prefix}${field}/${index}`;
       const first = seen.get(field);
       if (kw.firstWins && first && field in raw) {
         diag.report('TSKAD_E_REPEATED_KEYWORD', `${name} given again (first at line ${first.line}); the first value stays`, node.keyword.loc);
         continue;
       }
       seen.set(field, first ?? node.keyword.loc);
-      const v = kw.read(node, new Cx(p));
+      const v = kw.read(node, new Cx(path, field, index, valueKey));
       if (v === INVALID) continue;
-      const r = kw.checked ? { success: true as const, data: v } : kw.item.safeParse(v);
+      const r = kw.checked ? { success: true as const, data: v } : safeParseFast(kw.item, v);
       if (!r.success) {
         reportZod(diag, r.error, node.args[0]?.loc ?? node.keyword.loc, name);
         continue;
       }
-      sources.set(pathKey(p), node.keyword.loc);
+      sources.set(valueKey, node.keyword.loc);
       if (kw.many) {
         ((raw[field] ??= []) as unknown[]).push(r.data);
       } else {
@@ -147,6 +170,6 @@ export function bindConfig<B extends BlockSpec>(
     diag.report('TSKAD_E_UNKNOWN_KEYWORD', `unknown keyword '${name}'`, node.keyword.loc, hint);
   }
 
-  const value = bindBlock(root, nodes, [], undefined) ?? (root.schema.parse({}) as Record<string, unknown>);
+  const value = bindBlock(root, nodes, [], '', undefined) ?? (root.schema.parse({}) as Record<string, unknown>);
   return { value: value as BlockValue<B>, sources };
 }

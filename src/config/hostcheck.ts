@@ -184,7 +184,9 @@ function checkInterfaces(config: Config, sources: SourceMap, diag: Diagnostics, 
       locate(sources, path),
       'see `ip link`; set dynamic_interfaces in global_defs if it is created after tskad starts',
     );
-  walk(config, [], (value, path) => {
+  walk(config, (value, path) => {
+    // interfaces are named only in the VRRP blocks: the virtual servers need no walk
+    if (path.length === 1 && !VRRP_BLOCKS.has(String(path[0]))) return true;
     const field = path[path.length - 1];
     const use = typeof field === 'string' && VRRP_BLOCKS.has(String(path[0])) ? INTERFACE_FIELDS[field] : undefined;
     if (use === undefined) return false;
@@ -205,7 +207,7 @@ function checkInterfaces(config: Config, sources: SourceMap, diag: Diagnostics, 
 
 /** An interface field holds a name, or a list of names or of `{ name, weight… }` entries. */
 function interfaceNames(value: unknown, path: Path): Array<[string, Path]> {
-  if (typeof value === 'string') return [[value, path]];
+  if (typeof value === 'string') return [[value, [...path]]];
   if (!Array.isArray(value)) return [];
   return value.flatMap((v, i): Array<[string, Path]> => {
     const name = typeof v === 'string' ? v : isRecord(v) && typeof v['name'] === 'string' ? v['name'] : undefined;
@@ -250,12 +252,12 @@ const userOf = (v: unknown): FoundScript['blockUser'] =>
 function findScripts(config: Config): FoundScript[] {
   const out: FoundScript[] = [];
   const vrrpRuns = config.vrrpInstance.length > 0;
-  walk(config, [], (value, path, parent) => {
+  walk(config, (value, path, parent) => {
     if (!isScript(value)) return false;
     // keepalived checks VRRP scripts only when there is an instance to run them
     if (typeof path[0] === 'string' && path[0].startsWith('vrrp') && !vrrpRuns) return true;
     const blockUser = isRecord(parent) ? userOf(parent['user']) : undefined;
-    out.push({ script: value, path, ...(blockUser ? { blockUser } : {}) });
+    out.push({ script: value, path: [...path], ...(blockUser ? { blockUser } : {}) });
     return true;
   });
   return out;
@@ -586,10 +588,23 @@ export function insecureComponent(path: string, env: HostEnv): Insecure | undefi
 // ------------------------------------------------ walking the model
 
 /** Depth-first over plain objects and arrays; `visit` returns true to skip the value's insides. */
-function walk(value: unknown, path: Path, visit: (value: unknown, path: Path, parent: unknown) => boolean, parent?: unknown): void {
+function walk(value: unknown, visit: (value: unknown, path: Path, parent: unknown) => boolean, path: Array<string | number> = [], parent?: unknown): void {
   if (path.length > 0 && visit(value, path, parent)) return;
-  if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, i], visit, value));
-  else if (isRecord(value)) for (const [k, v] of Object.entries(value)) walk(v, [...path, k], visit, value);
+  if (typeof value !== 'object' || value === null) return;
+  // one path array for the whole walk (a large model has 100,000s of values): a visitor copies what it keeps
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      walk(value[i], visit, path, value);
+      path.pop();
+    }
+  } else {
+    for (const k of Object.keys(value)) {
+      path.push(k);
+      walk((value as Record<string, unknown>)[k], visit, path, value);
+      path.pop();
+    }
+  }
 }
 
 /** Where a model path was written: the path itself, or its nearest recorded ancestor. */

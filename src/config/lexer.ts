@@ -13,33 +13,54 @@ import { locator, type SourceLine } from './syntax/source-text.js';
 
 export type { SourceLine };
 
-const BLANK = ' \t\f\n\r\v';
 const ESCAPES: Record<string, string> = { a: '\x07', b: '\b', E: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
+
+// char codes: a large configuration is 100,000s of words, so the scan compares numbers, not one-character strings
+const TAB = 9;
+const CR = 13;
+const SPACE = 32;
+const DQUOTE = 34;
+const SQUOTE = 39;
+const BACKSLASH = 92;
+const LBRACE = 123;
+const RBRACE = 125;
+/** ' ', \t \n \v \f \r */
+const isBlank = (c: number): boolean => c === SPACE || (c >= TAB && c <= CR);
+/** what ends a plain stretch of a word: a blank, a brace, or the start of a quote or escape */
+const isSpecial = (c: number): boolean => isBlank(c) || c === LBRACE || c === RBRACE || c === DQUOTE || c === SQUOTE || c === BACKSLASH;
 
 /** The words of `src`; an unterminated quote is reported (when `diag` is given) and runs to the end of the line. */
 export function lexLine(src: SourceLine, diag?: Diagnostics): Word[] {
   const { text } = src;
+  const n = text.length;
   const locAt = locator(src);
   const words: Word[] = [];
   let i = 0;
-  while (i < text.length) {
-    const c = text[i]!;
-    if (BLANK.includes(c)) {
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (isBlank(c)) {
       i++;
       continue;
     }
-    if (c === '{' || c === '}') {
-      words.push({ text: c, loc: locAt(i), quoted: false });
+    if (c === LBRACE || c === RBRACE) {
+      words.push({ text: text[i]!, loc: locAt(i), quoted: false });
       i++;
       continue;
     }
     const start = i;
-    let out = '';
+    // most words are plain: one slice, no building character by character
+    while (i < n && !isSpecial(text.charCodeAt(i))) i++;
+    const stop = i < n ? text.charCodeAt(i) : SPACE;
+    if (isBlank(stop) || stop === LBRACE || stop === RBRACE) {
+      words.push({ text: text.slice(start, i), loc: locAt(start), quoted: false });
+      continue;
+    }
+    let out = text.slice(start, i);
     let quoted = false;
     let quote: { ch: string; at: number } | undefined;
-    while (i < text.length) {
+    while (i < n) {
       const ch = text[i]!;
-      if (ch === '\\' && i + 1 < text.length) {
+      if (ch === '\\' && i + 1 < n) {
         // an escaped character is quoted: `\{` is no brace
         const [s, next] = unescape(text, i + 1);
         out += s;
@@ -53,7 +74,7 @@ export function lexLine(src: SourceLine, diag?: Diagnostics): Word[] {
         quote = { ch, at: i };
         quoted = true;
         i++;
-      } else if (BLANK.includes(ch) || ch === '{' || ch === '}') {
+      } else if (isBlank(text.charCodeAt(i)) || ch === '{' || ch === '}') {
         break;
       } else {
         out += ch;

@@ -34,14 +34,23 @@ interface Problem {
 
 export function parseLines(lines: readonly (readonly Word[])[], diag: Diagnostics, hints: ParseHints = {}): ConfNode[] {
   const tokens = tokenize(lines, hints.indentOf ?? ((loc) => loc.col - 1));
-  let best = buildTree(tokens, hints, 0);
+  let budget = 0;
+  let best = buildTree(tokens, hints, budget, false);
   if (best.unclosed > 0) {
-    const guided = buildTree(tokens, hints, best.unclosed);
-    if (guided.strays <= best.strays) best = guided;
+    const guided = buildTree(tokens, hints, best.unclosed, false);
+    if (guided.strays <= best.strays) {
+      budget = best.unclosed;
+      best = guided;
+    }
   }
+  // the hints for stray '}'s need every node's indentation: worth keeping only when there are strays
+  if (best.strays > 0) best = buildTree(tokens, hints, budget, true);
   for (const p of best.problems) diag.report(p.code, p.message, p.loc, p.hint);
   return best.nodes;
 }
+
+/** shared by every statement without arguments */
+const NO_ARGS: readonly Word[] = [];
 
 const isBrace = (w: Word): boolean => !w.quoted && (w.text === '{' || w.text === '}');
 
@@ -56,12 +65,12 @@ function tokenize(lines: readonly (readonly Word[])[], indentOf: (loc: Loc) => n
       const w = words[i]!;
       const ind = indent(w);
       if (isBrace(w)) {
-        tokens.push({ kind: w.text as '{' | '}', at: w, ...(ind === undefined ? {} : { indent: ind }) });
+        tokens.push({ kind: w.text as '{' | '}', at: w, indent: ind });
         i++;
       } else {
         let j = i + 1;
         while (j < words.length && !isBrace(words[j]!)) j++;
-        tokens.push({ kind: 'statement', keyword: w, args: words.slice(i + 1, j), ...(ind === undefined ? {} : { indent: ind }) });
+        tokens.push({ kind: 'statement', keyword: w, args: j === i + 1 ? NO_ARGS : words.slice(i + 1, j), indent: ind });
         i = j;
       }
       prev = words[i - 1]!.loc;
@@ -90,12 +99,16 @@ interface Tree {
   readonly unclosed: number;
 }
 
-/** One reading of the tokens; up to `budget` blocks may be closed early where the layout says so. */
-function buildTree(tokens: readonly Token[], hints: ParseHints, budget: number): Tree {
+/**
+ * One reading of the tokens; up to `budget` blocks may be closed early where
+ * the layout says so. `strayHints`: hint at the cause of a stray '}' (costs a
+ * map entry per node).
+ */
+function buildTree(tokens: readonly Token[], hints: ParseHints, budget: number, strayHints: boolean): Tree {
   const top: ConfNode[] = [];
   const stack: Frame[] = [];
   const problems: Problem[] = [];
-  const indents = new Map<ConfNode, number | undefined>();
+  const indents = strayHints ? new Map<ConfNode, number | undefined>() : undefined;
   let strays = 0;
   let unclosed = 0;
   let left = budget;
@@ -110,8 +123,10 @@ function buildTree(tokens: readonly Token[], hints: ParseHints, budget: number):
       sink().push(...f.children);
       return undefined;
     }
-    const node: ConfNode = { keyword: f.keyword, args: f.args, children: f.children, open: f.open, ...(at ? { close: at } : {}) };
-    indents.set(node, f.indent);
+    const node: ConfNode = at
+      ? { keyword: f.keyword, args: f.args, children: f.children, open: f.open, close: at }
+      : { keyword: f.keyword, args: f.args, children: f.children, open: f.open };
+    indents?.set(node, f.indent);
     sink().push(node);
     return node;
   };
@@ -132,13 +147,13 @@ function buildTree(tokens: readonly Token[], hints: ParseHints, budget: number):
       const node: ConfNode = { keyword: t.keyword, args: t.args };
       const f = stack[stack.length - 1];
       if (f && f.childIndent === undefined) f.childIndent = t.indent;
-      indents.set(node, t.indent);
+      indents?.set(node, t.indent);
       sink().push(node);
-      last = { node, list: sink(), ...(t.indent === undefined ? {} : { indent: t.indent }) };
+      last = { node, list: sink(), indent: t.indent };
     } else if (t.kind === '{') {
       if (last) {
         last.list.pop();
-        stack.push({ keyword: last.node.keyword, args: last.node.args, children: [], open: t.at.loc, ...(last.indent === undefined ? {} : { indent: last.indent }), synthetic: false });
+        stack.push({ keyword: last.node.keyword, args: last.node.args, children: [], open: t.at.loc, indent: last.indent, synthetic: false });
       } else {
         problems.push({ code: 'TSKAD_E_UNEXPECTED_BRACE', message: "'{' without a keyword before it; its contents are read as part of the enclosing block", loc: t.at.loc });
         stack.push({ keyword: t.at, args: [], children: [], open: t.at.loc, synthetic: true });
@@ -148,7 +163,7 @@ function buildTree(tokens: readonly Token[], hints: ParseHints, budget: number):
       last = undefined;
       if (stack.length === 0) {
         strays++;
-        problems.push({ code: 'TSKAD_E_UNEXPECTED_BRACE', message: "'}' without a matching '{'", loc: t.at.loc, ...strayHint(mismatch, indents) });
+        problems.push({ code: 'TSKAD_E_UNEXPECTED_BRACE', message: "'}' without a matching '{'", loc: t.at.loc, ...(indents ? strayHint(mismatch, indents) : {}) });
         continue;
       }
       if (left > 0 && t.indent !== undefined) {

@@ -41,6 +41,14 @@ export const MAX_EXPANDED_LINES = 5_000_000;
 const MAX_DEPTH = 100;
 /** keepalived reads lines into a 1 KiB buffer: a longer line is cut in two */
 const KEEPALIVED_MAX_LINE = 1023;
+/**
+ * A line with nothing to strip, expand or cut (most lines of a large file): no
+ * comment, quote, escape, brace or `$`, and no `@ID` or `~SEQ` at its start.
+ * It is its own statement, blanks around it aside (an `include` aside too).
+ */
+const PLAIN_STATEMENT = /^[ \t]*[^ \t@$~#!"\\{}][^#!"\\{}$]*$/;
+/** shared by every line that pulls in no other lines */
+const NO_LINES: readonly SourceText[] = [];
 
 export function readConfigFile(path: string, opts: ReadOptions, diag: Diagnostics): ReadResult {
   const r = new Reader(opts, diag);
@@ -87,7 +95,8 @@ class Reader {
   private readonly out: SourceText[] = [];
   private readonly defs: Definitions;
   private readonly files: FileFrame[] = [];
-  private readonly indents = new Map<string, Array<{ col: number; width: number }>>();
+  /** per file, per line: where its text starts and its indentation width (numbers, not an object per line) */
+  private readonly indents = new Map<string, { cols: number[]; widths: number[] }>();
   private readonly reported = new Set<string>();
   private checks: number;
   private pending: Definition | undefined;
@@ -110,8 +119,8 @@ class Reader {
     return {
       lines: this.out,
       indentOf: (loc) => {
-        const l = this.indents.get(loc.file)?.[loc.line - 1];
-        return l && l.col === loc.col ? l.width : undefined;
+        const l = this.indents.get(loc.file);
+        return l && l.cols[loc.line - 1] === loc.col ? l.widths[loc.line - 1] : undefined;
       },
     };
   }
@@ -122,14 +131,14 @@ class Reader {
     const saved = this.checks;
     const rows = text.split('\n');
     if (rows[rows.length - 1] === '') rows.pop();
-    const layout: Array<{ col: number; width: number }> = [];
+    const layout = { cols: [] as number[], widths: [] as number[] };
     this.indents.set(name, layout);
-    rows.forEach((raw, i) => {
-      if (this.stopped) return;
+    for (let i = 0; i < rows.length && !this.stopped; i++) {
+      const raw = rows[i]!;
       const row = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-      layout.push(indentation(row));
+      indentation(row, layout);
       this.physical(row, { file: name, line: i + 1, col: 1 });
-    });
+    }
     this.endDefinition();
     this.checks = saved;
     this.files.pop();
@@ -152,6 +161,14 @@ class Reader {
       if (this.pending?.multiline) this.report('TSKAD_W_DEFINITION_ENDED', `this empty line ends the multi-line definition of $${this.pending.name}`, loc, "remove the empty line, or end the definition's last line without '\\'");
       this.endDefinition();
       return;
+    }
+    if (!this.pending && PLAIN_STATEMENT.test(row)) {
+      let start = 0;
+      while (row[start] === ' ' || row[start] === '\t') start++;
+      if (!row.startsWith('include', start)) {
+        this.emit(SourceText.at(row.slice(start, trimmedEnd(row, row.length)), { file: loc.file, line: loc.line, col: loc.col + start }));
+        return;
+      }
     }
     const { text, continuation } = decomment(SourceText.at(row, loc));
     if (this.pending) {
@@ -198,9 +215,9 @@ class Reader {
    * settles: what is left to read, and the other lines of multi-line values it
    * used; undefined when the line was used up (or dropped).
    */
-  private expand(line: SourceText, continuation: Loc | undefined, depth: number): { text: SourceText; more: SourceText[] } | undefined {
+  private expand(line: SourceText, continuation: Loc | undefined, depth: number): { text: SourceText; more: readonly SourceText[] } | undefined {
     let text = line;
-    const more: SourceText[] = [];
+    let more: readonly SourceText[] = NO_LINES;
     for (let round = 0; ; round++) {
       if (round > MAX_DEPTH) {
         this.report('TSKAD_E_DEFINITION_LOOP', 'the expansion of this line does not end; the line is dropped', line.locAt(0), 'a definition whose value starts with ~ and uses itself?');
@@ -225,7 +242,7 @@ class Reader {
         this.report('TSKAD_E_DEFINITION_LOOP', `the expansion of $${sub.name} does not end; the line is dropped`, sub.at, 'a definition that uses itself, directly or through others?');
         return undefined;
       }
-      more.unshift(...sub.more);
+      more = [...sub.more, ...more];
       text = decomment(sub.text).text;
     }
     if (continuation) this.report('TSKAD_W_TRAILING_BACKSLASH', "a trailing '\\' continues only a $NAME= definition; this line ends here", continuation);
@@ -310,7 +327,7 @@ class Reader {
   private emit(line: SourceText): void {
     if (!this.step(line)) return;
     this.out.push(line);
-    if (/^include_check([ \t]|$)/.test(line.text)) this.includeCheck(line);
+    if (line.text.startsWith('include_check') && /^include_check([ \t]|$)/.test(line.text)) this.includeCheck(line);
   }
 
   /** Counts a line or a repetition against the expansion limit. */
@@ -374,10 +391,11 @@ function trimmedEnd(text: string, end: number): number {
   return e;
 }
 
-/** Where a line's text starts, and its indentation width with tabs to the next multiple of 8. */
-function indentation(row: string): { col: number; width: number } {
+/** Records where a line's text starts, and its indentation width with tabs to the next multiple of 8. */
+function indentation(row: string, layout: { cols: number[]; widths: number[] }): void {
   let width = 0;
   let i = 0;
   for (; i < row.length && (row[i] === ' ' || row[i] === '\t'); i++) width = row[i] === '\t' ? (width + 8) & ~7 : width + 1;
-  return { col: i + 1, width };
+  layout.cols.push(i + 1);
+  layout.widths.push(width);
 }

@@ -24,6 +24,8 @@ interface Cx {
   /** where a model path was written: the path itself, else its nearest written parent */
   loc(path: Path): Loc | undefined;
   report(code: Code, message: string, path: Path, hint?: string): void;
+  /** canonicalIp, remembered: a large configuration names the same few real servers 1,000s of times */
+  canonical(address: string): string;
 }
 
 export function validateLvs(config: Config, sources: SourceMap, diag: Diagnostics): void {
@@ -34,7 +36,18 @@ export function validateLvs(config: Config, sources: SourceMap, diag: Diagnostic
     }
     return undefined;
   };
-  const cx: Cx = { config, groups: config.virtualServerGroup, loc, report: (code, message, path, hint) => diag.report(code, message, loc(path), hint) };
+  const canonical = new Map<string, string>();
+  const cx: Cx = {
+    config,
+    groups: config.virtualServerGroup,
+    loc,
+    report: (code, message, path, hint) => diag.report(code, message, loc(path), hint),
+    canonical: (address) => {
+      let c = canonical.get(address);
+      if (c === undefined) canonical.set(address, (c = canonicalIp(address)));
+      return c;
+    },
+  };
   checkGroups(cx);
   config.virtualServer.forEach((vs, i) => checkVirtualServer(cx, vs, ['virtualServer', i]));
   checkDuplicateServices(cx, config.virtualServer);
@@ -189,7 +202,7 @@ function checkDuplicateRealServers(cx: Cx, vs: VirtualServer, at: Path, kept: Ar
   const seen = new Map<string, number>();
   const unique: RealServer[] = [];
   for (const [rs, r] of kept) {
-    const key = `${canonicalIp(rs.address)}|${rs.port ?? 0}`;
+    const key = `${cx.canonical(rs.address)}|${rs.port ?? 0}`;
     const first = seen.get(key);
     if (first === undefined) {
       seen.set(key, r);
@@ -216,7 +229,7 @@ function checkSorryServerOrder(cx: Cx, vs: VirtualServer, at: Path): void {
 /** A sorry server that is also a real server must agree with it on inhibit_on_failure. */
 function checkSorryServerInhibit(cx: Cx, vs: VirtualServer, at: Path, realServers: readonly RealServer[]): void {
   const sorry = vs.sorryServer;
-  const same = sorry && realServers.find((rs) => canonicalIp(rs.address) === canonicalIp(sorry.address) && rs.port === sorry.port);
+  const same = sorry && realServers.find((rs) => cx.canonical(rs.address) === cx.canonical(sorry.address) && rs.port === sorry.port);
   if (same && inhibitOnFailure(vs, same) !== vs.sorryServerInhibit) {
     cx.report('TSKAD_E_LVS_SORRY_SERVER', 'the sorry server is also a real server, whose inhibit_on_failure differs from sorry_server_inhibit; keepalived makes them equal', [...at, 'sorryServer']);
   }
@@ -266,7 +279,7 @@ function checkDuplicateServices(cx: Cx, all: readonly VirtualServer[]): void {
     const proto = protocol(vs, group) ?? '';
     const key =
       serviceKind(vs) === 'address'
-        ? `${canonicalIp(vs.address!)}|${vs.port ?? 0}|${proto}`
+        ? `${cx.canonical(vs.address!)}|${vs.port ?? 0}|${proto}`
         : serviceKind(vs) === 'fwmark'
           ? `fwmark|${vs.fwmark}|${vs.ipFamily ?? ''}`
           : `group|${vs.group}|${proto}`;
@@ -290,7 +303,7 @@ function checkChecker(cx: Cx, rs: RealServer, c: Checker, at: Path): void {
       setting('bindto', `bindto ${co.bindto} and connect_ip ${co.connectIp} are of different address families; keepalived drops bindto`);
     }
     const target = co.connectIp ?? rs.address;
-    if (!co.bindIf && LINK_LOCAL.test(canonicalIp(target))) {
+    if (!co.bindIf && LINK_LOCAL.test(cx.canonical(target))) {
       setting('connectIp', `the link-local target ${target} needs bind_if; keepalived drops the checker`);
     }
   }

@@ -7,12 +7,16 @@
 import { z } from 'zod';
 import type { ConfNode, Loc, Word } from '../source.js';
 import type { Code } from '../codes/index.js';
+import { safeParseFast } from './fast-parse.js';
 
 /** What a keyword's reader may use: report a problem at a place. */
 export interface ReadCx {
   report(code: Code, message: string, loc?: Loc, hint?: string): void;
-  /** bind a nested block (for keywords whose value is a block of keywords) */
-  bindBlock(block: Block, node: ConfNode, path: Path): Record<string, unknown> | undefined;
+  /**
+   * bind a nested block (for keywords whose value is a block of keywords);
+   * `head`: fields read before the '{', which the value starts with (taken over, not copied)
+   */
+  bindBlock(block: Block, node: ConfNode, path: Path, head?: Record<string, unknown>): Record<string, unknown> | undefined;
   /** the model path of the value being read, for nested source positions */
   readonly path: Path;
   /** the same context for a part of the value (a list element, a nested field) */
@@ -344,7 +348,7 @@ export function lines<S extends z.ZodType>(
         const before = cx.path;
         const v = readLine(ws, cx.within([...before, out.length]));
         if (v === INVALID) continue;
-        const r = element.safeParse(v);
+        const r = safeParseFast(element, v);
         if (!r.success) {
           reportZod(cx, r.error, child.keyword.loc, child.keyword.text);
           continue;
@@ -370,7 +374,7 @@ export function wordBlock(o: Opts & { element?: z.ZodType<string> } = {}): Keywo
       const out: string[] = [];
       for (const child of node.children ?? []) {
         for (const w of [child.keyword, ...child.args]) {
-          const r = element.safeParse(w.text);
+          const r = safeParseFast(element, w.text);
           if (!r.success) {
             reportZod(cx, r.error, w.loc, w.text);
             continue;
@@ -428,6 +432,9 @@ export function sub<B extends BlockSpec, H extends z.ZodRawShape = {}>(inner: Bl
       ? itemSchema.optional()
       : itemSchema.default(() => inner.schema.parse({}) as never);
   const headFields = Object.keys(o.head?.shape ?? {});
+  // the head's fields start the block's value: a keyword of the same name would overwrite one
+  const clash = headFields.find((f) => f in inner.spec);
+  if (clash) throw new Error(`head field ${clash} is also a keyword of the block`);
   return keyword({
     ...o,
     shape: 'block',
@@ -437,24 +444,23 @@ export function sub<B extends BlockSpec, H extends z.ZodRawShape = {}>(inner: Bl
     checked: true,
     block: inner as unknown as Block,
     read: (node, cx) => {
-      let head: unknown = {};
+      let head: Record<string, unknown> | undefined;
       if (o.head) {
         const ws = argWords(node, cx, o.head.min, o.head.max);
         if (ws === INVALID) return INVALID;
-        head = o.head.read(ws, cx, node);
-        if (head === INVALID) return INVALID;
-        const r = headSchema.safeParse(head);
+        const read = o.head.read(ws, cx, node);
+        if (read === INVALID) return INVALID;
+        const r = safeParseFast(headSchema, read);
         if (!r.success) {
           reportZod(cx, r.error, node.args[0]?.loc ?? node.keyword.loc, node.keyword.text);
           return INVALID;
         }
-        head = r.data;
+        // the reader's fresh object (or zod's copy of it): the block's value can grow from it
+        head = r.data as Record<string, unknown>;
       } else if (node.args.length > 0) {
         cx.report('TSKAD_W_EXTRA_ARGUMENT', `${node.keyword.text} takes no arguments before '{'; '${node.args[0]!.text}' is ignored`, node.args[0]!.loc);
       }
-      const body = cx.bindBlock(inner as unknown as Block, node, cx.path);
-      if (body === undefined) return INVALID;
-      return { ...(head as object), ...body };
+      return cx.bindBlock(inner as unknown as Block, node, cx.path, head) ?? INVALID;
     },
     print: (v: Record<string, unknown>, name) => {
       const headWords = o.head ? o.head.print(v as never) : [];
@@ -497,7 +503,7 @@ export function tagged<const M extends Record<string, Keyword>>(members: M, o: {
       const type = Object.keys(members).find((n) => members[n] === kw)!;
       if (v === INVALID) return INVALID;
       if (kw.checked) return { type, ...(v as object) };
-      const r = kw.item.safeParse(v);
+      const r = safeParseFast(kw.item, v);
       if (!r.success) {
         reportZod(cx, r.error, node.args[0]?.loc ?? node.keyword.loc, node.keyword.text);
         return INVALID;

@@ -45,6 +45,7 @@ const MAX_STEPS = 1000;
 
 /** `$NAME=value` (no blank before '='): the name and where the value starts. */
 export function definitionLine(text: string): { name: string; valueAt: number } | undefined {
+  if (text[0] !== '$') return undefined;
   const m = DEFINITION.exec(text);
   return m ? { name: m[1]!, valueAt: m[0].length } : undefined;
 }

@@ -43,6 +43,7 @@ export interface IncludeLine {
 
 /** `include[rmwba] PATTERN`, recognised like keepalived: the keyword, then whitespace. */
 export function includeLine(text: string): IncludeLine | undefined {
+  if (!text.startsWith('include')) return undefined;
   const m = /^include([rmwba]?)[ \t\f\v\r\n]+/.exec(text);
   if (!m || m[0].length === text.length) return undefined;
   return { checks: VARIANTS[m[1]!]!, patternAt: m[0].length };

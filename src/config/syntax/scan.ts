@@ -12,8 +12,8 @@ export interface Decommented {
 }
 
 const isBlank = (c: string | undefined): boolean => c === ' ' || c === '\t';
-/** a line with none of these is left as it is */
-const NEEDS_WORK = /^[ \t]|[ \t]$|[#!"\\]/;
+/** a line with none of these needs no more than its blanks trimmed */
+const NEEDS_WORK = /[#!"\\]/;
 
 /**
  * Strips a comment ('#' or '!' outside double quotes, to the end of the line),
@@ -22,9 +22,13 @@ const NEEDS_WORK = /^[ \t]|[ \t]$|[#!"\\]/;
  */
 export function decomment(line: SourceText): Decommented {
   const s = line.text;
-  if (!NEEDS_WORK.test(s)) return { text: line };
   let start = 0;
   while (isBlank(s[start])) start++;
+  if (!NEEDS_WORK.test(s)) {
+    let end = s.length;
+    while (end > start && isBlank(s[end - 1])) end--;
+    return { text: line.slice(start, end) };
+  }
   const cuts: number[] = [];
   let quote = false;
   let comment = -1;

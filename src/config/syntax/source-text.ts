@@ -37,6 +37,7 @@ const from = (s: Span, at: number, shift = 0): Span => ({ at: at + shift, file: 
 
 /** The place of character `i` of a line (i may be text.length: just after the end). */
 export function locator(src: SourceLine): (i: number) => Loc {
+  if (src instanceof SourceText) return (i) => src.locAt(i);
   const spans = src.spans;
   if (!spans || spans.length <= 1) {
     const s = spans?.[0] ?? { at: 0, file: src.file, line: src.line, col: src.col };
@@ -49,14 +50,22 @@ export function locator(src: SourceLine): (i: number) => Loc {
 }
 
 export class SourceText implements SourceLine {
+  /**
+   * Text from one place (nearly every line) keeps just that place, in
+   * file/line/col; spans exist only for spliced text. Reading a large file
+   * makes several of these per line, so the common case allocates no arrays.
+   */
   private constructor(
     readonly text: string,
-    readonly spans: readonly Span[],
+    readonly file: string,
+    readonly line: number,
+    readonly col: number,
+    private readonly spliced: readonly Span[] | undefined,
   ) {}
 
   /** Text written in one place, starting at `loc`. */
   static at(text: string, loc: Loc): SourceText {
-    return new SourceText(text, [{ at: 0, file: loc.file, line: loc.line, col: loc.col }]);
+    return new SourceText(text, loc.file, loc.line, loc.col, undefined);
   }
 
   /** Pieces in order, each keeping its own places. */
@@ -69,19 +78,17 @@ export class SourceText implements SourceLine {
       for (const s of p.spans) spans.push(from(s, s.at, text.length));
       text += p.text;
     }
-    return new SourceText(text, spans);
+    return SourceText.ofSpans(text, spans);
   }
 
-  get file(): string {
-    return this.spans[0]!.file;
+  private static ofSpans(text: string, spans: readonly Span[]): SourceText {
+    const first = spans[0]!;
+    return new SourceText(text, first.file, first.line, first.col, spans.length > 1 ? spans : undefined);
   }
 
-  get line(): number {
-    return this.spans[0]!.line;
-  }
-
-  get col(): number {
-    return this.spans[0]!.col;
+  /** where each part was written, by increasing offset (the first at 0) */
+  get spans(): readonly Span[] {
+    return this.spliced ?? [{ at: 0, file: this.file, line: this.line, col: this.col }];
   }
 
   get length(): number {
@@ -89,7 +96,8 @@ export class SourceText implements SourceLine {
   }
 
   locAt(i: number): Loc {
-    const s = this.spans[spanIndex(this.spans, i)]!;
+    if (!this.spliced) return { file: this.file, line: this.line, col: this.col + i };
+    const s = this.spliced[spanIndex(this.spliced, i)]!;
     return { file: s.file, line: s.line, col: s.col + i - s.at };
   }
 
@@ -97,10 +105,12 @@ export class SourceText implements SourceLine {
     const a = Math.max(0, Math.min(start, this.text.length));
     const b = Math.max(a, Math.min(end, this.text.length));
     if (a === 0 && b === this.text.length) return this;
-    const first = spanIndex(this.spans, a);
-    const spans: Span[] = [from(this.spans[first]!, a, -a)];
-    for (let k = first + 1; k < this.spans.length && this.spans[k]!.at < b; k++) spans.push(from(this.spans[k]!, this.spans[k]!.at, -a));
-    return new SourceText(this.text.slice(a, b), spans);
+    if (!this.spliced) return new SourceText(this.text.slice(a, b), this.file, this.line, this.col + a, undefined);
+    const spans = this.spliced;
+    const first = spanIndex(spans, a);
+    const kept: Span[] = [from(spans[first]!, a, -a)];
+    for (let k = first + 1; k < spans.length && spans[k]!.at < b; k++) kept.push(from(spans[k]!, spans[k]!.at, -a));
+    return SourceText.ofSpans(this.text.slice(a, b), kept);
   }
 
   /** `this[0..start) + replacement + this[end..)` */

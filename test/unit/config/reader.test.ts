@@ -35,6 +35,13 @@ describe('comments and braces', () => {
     assert.deepEqual(lines('a b # c\n! all\nd!e\n"f # g" h\nx\\#y \\!z'), ['a b', 'd', '"f # g" h', 'x#y !z']);
   });
 
+  test('a plain line and a line with something to strip give the same text and places', () => {
+    // the first of each pair takes the reader's shortcut for plain lines, the second the full path
+    const r = read('\tweight 1  \n\tweight 1 # c\n \fa b\n \fa b!\ninclude_x y\ninclude_x y #\n');
+    assert.deepEqual(r.lines, ['weight 1', 'weight 1', '\fa b', '\fa b', 'include_x y', 'include_x y']);
+    assert.deepEqual(r.read.lines.map((l) => [l.line, l.col]), [[1, 2], [2, 2], [3, 2], [4, 2], [5, 1], [6, 1]]);
+  });
+
   test('single quotes do not protect a comment (keepalived knows only double quotes there)', () => {
     assert.deepEqual(lines("a '1 # 2'"), ["a '1"]);
   });

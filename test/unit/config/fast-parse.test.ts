@@ -1,0 +1,90 @@
+// safeParseFast must give exactly zod's result, for every schema the keyword
+// tables use (and every schema inside them), on valid and invalid values alike.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { z } from 'zod';
+import { BLOCKS } from '../../../src/config/schema/index.js';
+import type { Keyword } from '../../../src/config/schema/dsl.js';
+import { safeParseFast } from '../../../src/config/schema/fast-parse.js';
+
+/** every zod schema reachable from the keyword tables */
+function allSchemas(): Set<z.ZodType> {
+  const out = new Set<z.ZodType>();
+  const add = (s: unknown): void => {
+    if (!(s instanceof z.ZodType) || out.has(s)) return;
+    out.add(s);
+    const d = s._zod.def as unknown as Record<string, unknown>;
+    for (const key of ['innerType', 'element', 'left', 'right', 'in', 'out', 'catchall']) add(d[key]);
+    for (const o of (d['options'] as unknown[] | undefined) ?? []) add(o);
+    for (const f of Object.values((d['shape'] as Record<string, unknown> | undefined) ?? {})) add(f);
+  };
+  const addKeyword = (kw: Keyword): void => {
+    add(kw.schema);
+    add(kw.item);
+    for (const m of Object.values(kw.members ?? {})) addKeyword(m);
+  };
+  for (const { block } of BLOCKS) for (const kw of Object.values(block.spec)) addKeyword(kw);
+  return out;
+}
+
+const PROBES: unknown[] = [
+  undefined, null, true, false,
+  0, 1, -1, 1.5, 3, 80, 100, 200, 255, 256, 65535, 65536, 2 ** 32, 1e-7, 0.000001, NaN, Infinity, -Infinity,
+  '', 'a', 'on', 'rr', 'NAT', 'TCP', 'inet6', 'eth0', '/health', '192.0.2.1', '2001:db8::1', '192.0.2.300', 'nobody',
+  [], [1], [200, 299], ['a'], ['192.0.2.1'], [1, 'a'],
+  {}, { name: 'VI_1' }, { name: '' }, { name: 'x', extra: 1 },
+  { address: '192.0.2.1' }, { address: '192.0.2.1', port: 80 }, { port: 80, address: '192.0.2.1' }, { address: '192.0.2.1', port: 70000 },
+  { address: 'nope' }, { fwmark: 1 }, { group: 'g' }, { min: 200, max: 299 },
+];
+
+test('safeParseFast agrees with zod on every keyword schema', () => {
+  const schemas = allSchemas();
+  assert.ok(schemas.size > 100, `only ${schemas.size} schemas found`);
+  let fast = 0;
+  for (const schema of schemas) {
+    for (const v of PROBES) {
+      let want: ReturnType<z.ZodType['safeParse']>;
+      try {
+        want = schema.safeParse(v);
+      } catch (e) {
+        // a block's default built by parsing it, failing for a block with required keywords: zod's own throw
+        assert.throws(() => safeParseFast(schema, v), { message: (e as Error).message });
+        continue;
+      }
+      const got = safeParseFast(schema, v);
+      assert.equal(got.success, want.success, `${JSON.stringify(v)} against ${schema._zod.def.type}`);
+      if (want.success) {
+        assert.deepEqual(got.data, want.data);
+        if (got.data !== null && typeof got.data === 'object') assert.deepEqual(Object.keys(got.data), Object.keys(want.data as object));
+      } else {
+        assert.deepEqual(got.error!.issues, want.error.issues);
+      }
+      if (got.success && got.data === v) fast++;
+    }
+  }
+  assert.ok(fast > 0);
+});
+
+test('a value zod would reject takes zod: the same issues', () => {
+  const s = z.number().int().min(1).max(255);
+  const r = safeParseFast(s, 256);
+  assert.equal(r.success, false);
+  assert.deepEqual(r.error!.issues, s.safeParse(256).error!.issues);
+});
+
+test('schemas the shortcut does not know go to zod: transforms, superRefine, strict objects', () => {
+  const cases: Array<[z.ZodType, unknown]> = [
+    [z.string().transform((s) => s.length), 'abc'],
+    [z.string().superRefine((v, ctx) => (v === 'x' ? ctx.addIssue({ code: 'custom', message: 'no x' }) : undefined)), 'x'],
+    [z.strictObject({ a: z.string() }), { a: 'a', b: 1 }],
+    [z.object({ a: z.string() }), { a: 'a', b: 1 }],
+    [z.object({ a: z.string(), b: z.number() }), { b: 1, a: 'a' }],
+  ];
+  for (const [s, v] of cases) {
+    const want = s.safeParse(v);
+    const got = safeParseFast(s, v);
+    assert.equal(got.success, want.success);
+    if (want.success) assert.deepEqual(got.data, want.data);
+    else assert.deepEqual(got.error!.issues, want.error.issues);
+  }
+});
