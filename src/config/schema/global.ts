@@ -440,8 +440,9 @@ export const globalDefs = block({
     print: (v: number, name) => [{ words: [name, String(v)] }],
   }),
   minAutoPriorityDelay: int(1, 10_000_000, 1_000_000, { doc: 'Lateness in µs that triggers max_auto_priority.' }),
-  umask: words(z.number().int().min(0).max(0o777).default(0o022), 1, Infinity, readUmask, (v) => [`0${v.toString(8)}`], {
-    doc: 'umask for the files keepalived creates: a number (0x hex, 0 octal) or bits such as IWGRP|IWOTH (the default).',
+  // the man page says IWGRP|IWOTH, but 2.2.7 starts from 0177 (lib/utils.c umask_val) and its data dump shows it
+  umask: words(z.number().int().min(0).max(0o777).default(0o177), 1, Infinity, readUmask, (v) => [`0${v.toString(8)}`], {
+    doc: 'umask for the files keepalived creates: a number (0x hex, 0 octal) or bits such as IWGRP|IWOTH; 0177 by default (the man page says IWGRP|IWOTH).',
   }),
 
   // files, reload control

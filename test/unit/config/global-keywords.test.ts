@@ -307,7 +307,7 @@ test('an empty configuration has keepalived 2.2.7\'s defaults (as keepalived -d 
       startupScriptTimeout: 10,
       dbusServiceName: 'org.keepalived.Vrrp1',
       vmacPrefix: 'vrrp',
-      umask: 0o022,
+      umask: 0o177,
       enableScriptSecurity: false,
       tskadMetricsListen: undefined,
     },
