@@ -9,7 +9,9 @@
 // (pair.ts): every takeover measured is the first in the backup's process,
 // as for a backup that has waited since its start. tskad's later ones are
 // faster — measured at 0.1 s: 5–19 ms over the interval for a first
-// takeover, 2–5 ms for a later one — and would flatter it.
+// takeover, 2–5 ms for a later one — and would flatter it. (Since the
+// takeover path is rehearsed at startup, vrrp/instance.ts, a first one
+// measured 2–10 ms over at 0.1 s.)
 import { wallClock } from '../../src/lab/command.js';
 import type { Loss } from './plan.js';
 import { VIP } from './plan.js';

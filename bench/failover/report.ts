@@ -20,11 +20,11 @@ const EVENTS = [
 const GOAL_FAILOVER_MS = 5;
 const GOAL_JITTER_P99_MS = 1;
 
-const fixed = (x: number, digits: number): string => (Number.isFinite(x) ? x.toFixed(digits) : '-');
+export const fixed = (x: number, digits: number): string => (Number.isFinite(x) ? x.toFixed(digits) : '-');
 const ratio = (a: number, b: number): string => fixed(a / b, 3);
 
 /** columns padded to their widest cell: the first `left` left-aligned, the rest right-aligned */
-function table(rows: readonly (readonly string[])[], left: number): string[] {
+export function table(rows: readonly (readonly string[])[], left: number): string[] {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   return rows.map((r) =>
     r

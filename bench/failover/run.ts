@@ -6,27 +6,19 @@
 //   --quick      a smoke run of about a minute (fewer scenarios and rounds)
 //   --json FILE  also write every sample there
 import { writeFileSync } from 'node:fs';
-import { cpus, loadavg, release } from 'node:os';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { spawnSync } from 'node:child_process';
 import { runFailoverBench } from './bench.js';
 import { DEFAULT_PLAN, QUICK_PLAN } from './plan.js';
 import { renderReport } from './report.js';
+import { keepalivedVersion, loadAverage as load, platform } from '../host.js';
 
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
-
-function keepalivedVersion(): string {
-  const r = spawnSync('keepalived', ['--version'], { encoding: 'utf8' });
-  return /Keepalived (v\S+)/.exec(`${r.stdout}${r.stderr}`)?.[1] ?? 'unknown';
-}
-
-const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, json: { type: 'string' } } });
   const plan = values.quick ? QUICK_PLAN : DEFAULT_PLAN;
-  say(`bench:failover (${plan.name} plan): tskad and keepalived ${keepalivedVersion()} taking turns in one lab; node ${process.version}, Linux ${release()}, ${cpus().length} CPUs`);
+  say(`bench:failover (${plan.name} plan): tskad and keepalived ${keepalivedVersion()} taking turns in one lab; ${platform()}`);
   say(`load average at the start ${load()} (other work on the machine shows in the worst cases and the p99s)`);
   const t0 = performance.now();
   const elapsed = (): string => `${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s`;

@@ -191,26 +191,36 @@ const GONE = new Set(['EADDRNOTAVAIL', 'ENODEV']);
  * Adds and removes VIPs through `kernel`, keeping the ledger (and its file,
  * when given one) in step. The ledger is written after the kernel accepted
  * an add: a crash in between leaks one address rather than ever risking
- * someone else's.
+ * someone else's. The file is written once the current turn of the event
+ * loop is over (setImmediate), every change of that turn at once: a new
+ * master's gratuitous ARPs, which follow the add at once, do not wait for
+ * the disk, as keepalived's do not (it keeps no such file). flush() writes
+ * what is pending now, before an exit.
  */
 export class VipOwner {
   private current: VipLedger;
   private masterRecords: readonly MasterRecord[];
+  /** the write the changes of this turn are waiting for */
+  private pendingWrite: NodeJS.Immediate | undefined;
 
   constructor(
     private readonly kernel: AddressKernel,
     private readonly stateFile?: string,
     initial: VipLedger = emptyLedger,
     masters: readonly MasterRecord[] = [],
+    /** told when a write of the file, done after the change, fails: memory still knows */
+    private readonly onWriteError: (e: Error) => void = (e) => {
+      throw e;
+    },
   ) {
     this.current = initial;
     this.masterRecords = masters;
   }
 
   /** With the ledger a previous run left in `stateFile` (see removeLeftovers). */
-  static load(kernel: AddressKernel, stateFile: string): VipOwner {
+  static load(kernel: AddressKernel, stateFile: string, onWriteError?: (e: Error) => void): VipOwner {
     const { vips, masters } = readStateFile(stateFile);
-    return new VipOwner(kernel, stateFile, vips, masters);
+    return new VipOwner(kernel, stateFile, vips, masters, onWriteError);
   }
 
   get ledger(): VipLedger {
@@ -296,6 +306,21 @@ export class VipOwner {
   }
 
   private write(): void {
-    if (this.stateFile !== undefined) writeLedgerFile(this.stateFile, this.current, this.masterRecords);
+    if (this.stateFile === undefined || this.pendingWrite !== undefined) return;
+    this.pendingWrite = setImmediate(() => {
+      try {
+        this.flush();
+      } catch (e) {
+        this.onWriteError(e as Error);
+      }
+    });
+  }
+
+  /** Writes the changes still pending now (the process is about to exit). */
+  flush(): void {
+    if (this.pendingWrite === undefined) return;
+    clearImmediate(this.pendingWrite);
+    this.pendingWrite = undefined;
+    writeLedgerFile(this.stateFile!, this.current, this.masterRecords);
   }
 }

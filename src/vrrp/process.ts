@@ -29,7 +29,7 @@ import type { Config } from '../config/schema/index.js';
 import type { VrrpInstance } from '../config/schema/vrrp.js';
 import { parseMac } from '../net/announce.js';
 import { FrameSender, type AnnounceLink } from '../net/frame-sender.js';
-import { canonicalIp, ipToBytes } from '../net/ip.js';
+import { canonicalIp, familyOf, ipToBytes } from '../net/ip.js';
 import { ipv6LinkLocal, primaryIpv4, type AddressInfo } from '../net/rtnl-address.js';
 import { isOperational, type LinkInfo } from '../net/rtnl-link.js';
 import { ipv6Forwarding, Rtnl, RtnlWatcher, type RtnlEvent } from '../net/rtnl.js';
@@ -217,7 +217,10 @@ interface Generation {
 
 async function startVrrp(o: VrrpOptions, { log, scheduler, config: initialConfig, rtnl, watcher, pool, frames }: Edges): Promise<VrrpProcess> {
   const net = new NetView(watcher.knownLinks(), await rtnl.addresses());
-  const owner = o.vipStateFile === undefined ? new VipOwner(rtnl) : VipOwner.load(rtnl, o.vipStateFile);
+  const owner =
+    o.vipStateFile === undefined
+      ? new VipOwner(rtnl)
+      : VipOwner.load(rtnl, o.vipStateFile, (e) => log.error({ err: e.message }, `cannot write the VIP state file ${o.vipStateFile}: ${e.message}`));
   const runner = new ScriptRunner({ log });
   const run = runner.run.bind(runner);
   const env = realHostEnv();
@@ -225,7 +228,8 @@ async function startVrrp(o: VrrpOptions, { log, scheduler, config: initialConfig
   let gen: Generation | undefined;
   const configNow = () => gen?.config ?? initialConfig;
 
-  const announceLink = async (dev: string): Promise<AnnounceLink> => {
+  /** `withNa`: IPv6 VIPs among them, whose NAs say whether `dev` forwards (read only then: a GARP must not wait on /proc) */
+  const announceLink = async (dev: string, withNa: boolean): Promise<AnnounceLink> => {
     const l = net.link(dev);
     if (!l?.mac) throw new Error(`interface ${dev} is missing or has no hardware address`);
     const config = configNow();
@@ -233,7 +237,7 @@ async function startVrrp(o: VrrpOptions, { log, scheduler, config: initialConfig
     return {
       ifindex: l.index,
       mac: parseMac(l.mac),
-      router: await ipv6Forwarding(dev).catch(() => false),
+      router: withNa && (await ipv6Forwarding(dev).catch(() => false)),
       garpInterval: group?.garpInterval ?? config.globalDefs.vrrpGarpInterval,
       gnaInterval: group?.gnaInterval ?? config.globalDefs.vrrpGnaInterval,
       ...(group && { garpGroup: String(config.garpGroup.indexOf(group)) }),
@@ -250,7 +254,7 @@ async function startVrrp(o: VrrpOptions, { log, scheduler, config: initialConfig
         if ((await owner.add(spec)) === 'foreign') log.warn({ instance: vrrp.name, address: spec.address }, `(${vrrp.name}) ${spec.address}/${spec.prefix} was already on ${spec.dev}; it is not tskad's and stays after release`);
       },
       removeAddress: async (spec) => void (await owner.remove(spec)),
-      announce: async (dev, addresses) => frames.announce(await announceLink(dev), addresses),
+      announce: async (dev, addresses) => frames.announce(await announceLink(dev, addresses.some((a) => familyOf(a) === 6)), addresses),
     });
     vrrp.setInterfaceAddress(net.sourceFor(plan, undefined));
     // the record a respawned process resumes from
@@ -338,6 +342,7 @@ async function startVrrp(o: VrrpOptions, { log, scheduler, config: initialConfig
     const order = [...inGroups, ...g.members.map((m) => m.vrrp).filter((v) => !inGroups.includes(v))];
     for (const v of order) {
       if (v.state !== 'INIT') continue;
+      v.rehearseTakeover();
       if (resume.has(v)) v.resume();
       else v.start();
     }
@@ -389,12 +394,15 @@ async function startVrrp(o: VrrpOptions, { log, scheduler, config: initialConfig
       await reloading;
       const { members, tracking, notifications } = gen!;
       log.info('Stopping');
+      // the priority-0 adverts first (RFC 5798 §6.4.3): each instance's leaves within its stop() call,
+      // before the scripts are told to end and the tracking wound down; a backup's Skew_Time starts at it
+      const released = Promise.all(members.map((m) => m.vrrp.stop({ release: !o.dontReleaseVrrp })));
       tracking.stop();
-      // SIGTERM now, but the priority-0 adverts do not wait for a script that takes its time to end
       const scriptsEnded = runner.killAll(1000);
-      await Promise.all(members.map((m) => m.vrrp.stop({ release: !o.dontReleaseVrrp })));
+      await released;
       await notifications.shutdown();
       await scriptsEnded;
+      owner.flush();
       notifications.close();
       pool.close();
       frames.close();
@@ -473,6 +481,9 @@ async function startVrrp(o: VrrpOptions, { log, scheduler, config: initialConfig
     return true;
   };
 
+  // a takeover's first kernel request asks for its VIPs' interface (Rtnl.addAddress): asked once now, the
+  // netlink code that formats and parses it is compiled before the takeover needs it (see rehearseTakeover)
+  await Promise.allSettled([...new Set(members.flatMap((m) => m.vrrp.plan.addresses.map((a) => a.dev)))].map((dev) => rtnl.link(dev)));
   // vrrp_startup_delay: let bonds and switches settle before the first election
   if (initialConfig.globalDefs.vrrpStartupDelay > 0) await new Promise((r) => setTimeout(r, initialConfig.globalDefs.vrrpStartupDelay * 1000));
   if (!stopping) {

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setImmediate as setImmediateP } from 'node:timers/promises';
 import { plainAddressSpec, type AddressKey, type AddressSpec } from '../../../src/net/rtnl-address.js';
 import {
   decodeLedger,
@@ -123,14 +124,41 @@ describe('VipOwner', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const onFile = () => [...readLedgerFile(stateFile).keys()];
+  /** the file once the turn of the event loop that changed the ledger is over */
+  const onFile = async () => {
+    await setImmediateP();
+    return [...readLedgerFile(stateFile).keys()];
+  };
 
   test('what it adds it owns, and removes; the file follows each change', async () => {
     assert.equal(await owner.add(vip), 'added');
-    assert.deepEqual(onFile(), ['eth0 192.0.2.10/32']);
+    assert.deepEqual(await onFile(), ['eth0 192.0.2.10/32']);
     assert.equal(await owner.remove(vip), 'removed');
     assert.equal(kernel.held.size, 0);
-    assert.deepEqual(onFile(), []);
+    assert.deepEqual(await onFile(), []);
+  });
+
+  test('the file is written after the turn that changed the ledger, once for all its changes; flush() writes it at once', async () => {
+    await owner.add(vip);
+    const other = plainAddressSpec('eth1', '198.51.100.1', 24);
+    await owner.add(other);
+    assert.equal(existsSync(stateFile), false, 'nothing written on the way to the GARPs');
+    owner.flush();
+    assert.deepEqual([...readLedgerFile(stateFile).keys()], ['eth0 192.0.2.10/32', 'eth1 198.51.100.1/24']);
+    rmSync(stateFile);
+    await setImmediateP();
+    assert.equal(existsSync(stateFile), false, 'flushed: no second write');
+  });
+
+  test('a write that fails is told to the handler, and memory still knows', async () => {
+    const told: string[] = [];
+    const blocked = join(dir, 'not-a-dir');
+    writeFileSync(blocked, '');
+    const owner = new VipOwner(kernel, join(blocked, 'vips.json'), undefined, [], (e) => told.push(e.message));
+    await owner.add(vip);
+    await setImmediateP();
+    assert.equal(told.length, 1, 'one failed write, told');
+    assert.ok(owner.owns(vip));
   });
 
   test('an address that was there before stays foreign and is never removed', async () => {
@@ -155,7 +183,7 @@ describe('VipOwner', () => {
     assert.equal(await owner.remove(vip), 'gone');
     kernel.devs.delete('eth0');
     assert.equal(await owner.remove(vip6), 'gone');
-    assert.deepEqual(onFile(), []);
+    assert.deepEqual(await onFile(), []);
   });
 
   test('forget: an address deleted by someone else, re-added by someone else, is not removed', async () => {
@@ -182,6 +210,7 @@ describe('VipOwner', () => {
     for (const s of [vip, vip6, other]) await owner.add(s);
     kernel.held.add(ledgerId(plainAddressSpec('eth0', '192.0.2.99'))); // someone else's
     kernel.held.delete(ledgerId(vip6));
+    owner.flush();
     const reborn = VipOwner.load(kernel, stateFile);
     assert.equal(reborn.ledger.size, 3);
     kernel.failNext = 'EPERM';
@@ -191,7 +220,7 @@ describe('VipOwner', () => {
       ['192.0.2.10 failed EPERM', '2001:db8::10 gone', '198.51.100.1 removed'],
     );
     assert.deepEqual([...kernel.held].sort(), ['eth0 192.0.2.10/32', 'eth0 192.0.2.99/32']);
-    assert.deepEqual(onFile(), ['eth0 192.0.2.10/32'], 'what could not be removed is still listed');
+    assert.deepEqual(await onFile(), ['eth0 192.0.2.10/32'], 'what could not be removed is still listed');
   });
 
   test('without a state file, only memory', async () => {
@@ -203,6 +232,7 @@ describe('VipOwner', () => {
 
   test('the file on disk is what encodeLedger writes', async () => {
     await owner.add(vip6);
+    owner.flush();
     assert.equal(readFileSync(stateFile, 'utf8'), encodeLedger(owner.ledger));
   });
 });
@@ -219,11 +249,13 @@ describe('the MASTER records (a respawned process resumes from them)', () => {
     const owner = new VipOwner(kernel, stateFile);
     await owner.add(vip);
     owner.recordMaster(router, 1000);
+    owner.flush();
     assert.deepEqual(readStateFile(stateFile).masters, [{ ...router, since: 1000 }]);
     const next = VipOwner.load(kernel, stateFile);
     assert.deepEqual(next.masters, [{ ...router, since: 1000 }]);
     assert.ok(next.owns(vip));
     owner.recordMaster(router, undefined);
+    await setImmediateP();
     assert.deepEqual(readStateFile(stateFile).masters, []);
     assert.deepEqual(decodeState('{"version":1,"vips":[]}').masters, []);
   });
