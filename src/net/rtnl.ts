@@ -84,6 +84,8 @@ const keyText = (k: AddressKey): string => `${k.address}/${k.prefix}${k.peer ===
 
 /** Requests over one rtnetlink socket. close() when done. */
 export class Rtnl {
+  private indexOf: (dev: string) => number | undefined = () => undefined;
+
   private constructor(private readonly sock: RtNetlinkSocket) {
     // a failed send rejects its request; this socket joins no group, so nothing
     // else can go wrong on it unasked, and an unheard 'error' would throw
@@ -96,6 +98,19 @@ export class Rtnl {
 
   close(): void {
     this.sock.socket.close();
+  }
+
+  /**
+   * Where the interface indexes are known already (the links an RtnlWatcher
+   * follows): an address request then goes out at once, without an
+   * RTM_GETLINK round trip first, which a takeover would wait on.
+   */
+  knowIndexes(indexOf: (dev: string) => number | undefined): void {
+    this.indexOf = indexOf;
+  }
+
+  private async indexFor(op: About, dev: string): Promise<number> {
+    return this.indexOf(dev) ?? (await attempt(op, () => this.link(dev))).index;
   }
 
   async links(): Promise<LinkInfo[]> {
@@ -134,8 +149,7 @@ export class Rtnl {
   /** Adds `spec`; RtnlError EEXIST when the interface already has it. */
   async addAddress(spec: AddressSpec): Promise<void> {
     const op: About = { dev: spec.dev, what: `add ${keyText(spec)} to ${spec.dev}` };
-    const { index } = await attempt(op, () => this.link(spec.dev));
-    const req = newAddressRequest(spec, index);
+    const req = newAddressRequest(spec, await this.indexFor(op, spec.dev));
     // CREATE|EXCL as `ip addr add`: an address already there is refused, never replaced
     await attempt(op, () => this.sock.newAddress(req.data, req.attrs, { flags: FlagsNew.CREATE | FlagsNew.EXCL }));
   }
@@ -143,8 +157,7 @@ export class Rtnl {
   /** Deletes the address `key` names; RtnlError EADDRNOTAVAIL when it is not there. */
   async delAddress(key: AddressKey): Promise<void> {
     const op: About = { dev: key.dev, what: `delete ${keyText(key)} from ${key.dev}`, deleting: true };
-    const { index } = await attempt(op, () => this.link(key.dev));
-    const req = delAddressRequest(key, index);
+    const req = delAddressRequest(key, await this.indexFor(op, key.dev));
     await attempt(op, () => this.sock.delAddress(req.data, req.attrs));
   }
 }

@@ -217,6 +217,7 @@ interface Generation {
 
 async function startVrrp(o: VrrpOptions, { log, scheduler, config: initialConfig, rtnl, watcher, pool, frames }: Edges): Promise<VrrpProcess> {
   const net = new NetView(watcher.knownLinks(), await rtnl.addresses());
+  rtnl.knowIndexes((dev) => net.link(dev)?.index);
   const owner =
     o.vipStateFile === undefined
       ? new VipOwner(rtnl)

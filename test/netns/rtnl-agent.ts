@@ -78,15 +78,20 @@ async function handle(r: Request): Promise<unknown> {
     case 'ownerLoad':
       owner = VipOwner.load(rtnl, r.stateFile);
       return [...owner.ledger.values()];
+    // the ledger file is written once the loop turn of the change is over (vip-owner.ts): answer after it
     case 'ownerAdd':
-      return owner!.add(r.spec);
+      return afterTurn(await owner!.add(r.spec));
     case 'ownerRemove':
-      return owner!.remove(r.key);
+      return afterTurn(await owner!.remove(r.key));
     case 'ownerForget':
-      return owner!.forget(r.key);
+      return afterTurn(owner!.forget(r.key));
     case 'ownerLeftovers':
       return (await owner!.removeLeftovers()).map((x) => ({ ...x, error: x.error?.message }));
   }
+}
+
+function afterTurn<T>(value: T): Promise<T> {
+  return new Promise((resolve) => setImmediate(() => resolve(value)));
 }
 
 createInterface({ input: process.stdin })
