@@ -494,6 +494,8 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
       this.emit('lowerPriority', { priority, heard: ad.priority, source });
     }
     if (was === 'MASTER' && this.state === 'BACKUP') {
+      // the router whose advert took MASTER from us is the master we follow now
+      this.followedMaster = source;
       const why = ad.priority > priority ? `with higher priority ${ad.priority}, ours ${priority}` : `with same priority ${ad.priority} but higher IP address than ours`;
       log.info({ instance: this.name, source }, `${tag} Master received advert from ${source} ${why}`);
     }

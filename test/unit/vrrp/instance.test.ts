@@ -245,6 +245,21 @@ test('a MASTER hearing a higher priority releases its VIPs and becomes BACKUP', 
   assert.equal(vrrp.state, 'BACKUP');
   assert.deepEqual(ports.kernel.map((k) => k.op), ['add', 'remove']);
   assert.equal(vrrp.stats.release_master, 1);
+  assert.equal(vrrp.masterAddress, '192.0.2.200', 'the router that took MASTER from it is the master it follows, before its next advert');
+});
+
+test('masterAddress: the source of the adverts that hold a BACKUP; none while MASTER', async () => {
+  const { vrrp, scheduler } = makeInstance(instance('priority 100'));
+  vrrp.start();
+  assert.equal(vrrp.masterAddress, undefined, 'no master heard yet');
+  vrrp.receive(peerPacket({ priority: 200, source: '192.0.2.201' }));
+  assert.equal(vrrp.masterAddress, '192.0.2.201');
+  vrrp.receive(peerPacket({ priority: 50, source: '192.0.2.202' }));
+  assert.equal(vrrp.masterAddress, '192.0.2.201', 'a lower priority advert is discarded, not followed');
+  scheduler.runUntil(downInterval(100) + 5000);
+  await settle();
+  assert.equal(vrrp.state, 'MASTER');
+  assert.equal(vrrp.masterAddress, undefined);
 });
 
 test('a MASTER hearing a lower priority re-asserts itself at once and repairs ARP caches after garp_lower_prio_delay', async () => {
