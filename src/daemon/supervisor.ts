@@ -240,11 +240,12 @@ export class Supervisor {
   }
 
   private async stopChildren(): Promise<void> {
-    this.ports.log.info('Stopping');
-    void this.ports.notify.stopping('Stopping');
     for (const slot of this.slots) slot.cancelRespawn?.();
     const live = this.slots.flatMap((s) => (s.child ? [{ slot: s, child: s.child }] : []));
+    // the children first: a MASTER's priority-0 advert must not wait on a log line or a datagram to systemd
     for (const { child } of live) child.signal('SIGTERM');
+    this.ports.log.info('Stopping');
+    void this.ports.notify.stopping('Stopping');
     const waited = await this.within(this.o.childWaitMs, live.map((l) => l.child.exited));
     if (!waited) {
       for (const { slot, child } of live) {
