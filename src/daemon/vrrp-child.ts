@@ -96,6 +96,7 @@ export async function runVrrpChild(flags: DaemonFlags): Promise<number> {
     vrrp = await runVrrp({
       configFile: flags.file,
       readOptions,
+      loaded,
       logger: log,
       dontReleaseVrrp: flags.dontReleaseVrrp,
       handleSignals: false,

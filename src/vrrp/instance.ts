@@ -318,16 +318,20 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
 
   /** Leaves INIT (RFC 5798 §6.4.1): the owner becomes MASTER, anyone else waits as BACKUP; FAULT while a fault holds. */
   start(): void {
-    if (this.source === undefined && !this.machine.faults.has(NO_ADDRESS_FAULT)) this.setFault(NO_ADDRESS_FAULT, true);
-    this.feed({ type: 'Startup' }, this.ports.scheduler.now());
+    this.leaveInit({ type: 'Startup' });
     // the advert a takeover sends first, ready before the master-down timer runs out
     this.outgoing(this.machine.priority);
   }
 
   /** Leaves INIT as MASTER at once, keeping the VIPs a crashed predecessor left (fsm.ts Resume); FAULT while a fault holds. */
   resume(): void {
+    this.leaveInit({ type: 'Resume' });
+  }
+
+  /** Without an address to advertise from, an instance leaves INIT for FAULT. */
+  private leaveInit(ev: Extract<VrrpEvent, { type: 'Startup' | 'Resume' }>): void {
     if (this.source === undefined && !this.machine.faults.has(NO_ADDRESS_FAULT)) this.setFault(NO_ADDRESS_FAULT, true);
-    this.feed({ type: 'Resume' }, this.ports.scheduler.now());
+    this.feed(ev, this.ports.scheduler.now());
   }
 
   /**

@@ -24,7 +24,7 @@ import { EventEmitter } from 'node:events';
 import { formatDiagnostic } from '../config/diagnostics.js';
 import { isAddressOwner } from '../config/effective-vrrp.js';
 import { realHostEnv } from '../config/hostcheck.js';
-import { defaultReadOptions, loadConfig, type ReadOptions } from '../config/load.js';
+import { defaultReadOptions, loadConfig, type LoadResult, type ReadOptions } from '../config/load.js';
 import type { Config } from '../config/schema/index.js';
 import type { VrrpInstance } from '../config/schema/vrrp.js';
 import { parseMac } from '../net/announce.js';
@@ -54,6 +54,8 @@ export interface VrrpOptions {
   readonly configFile: string;
   /** -i, -e */
   readonly readOptions?: ReadOptions;
+  /** the configuration the caller has read from configFile already (a reload reads the file again) */
+  readonly loaded?: LoadResult;
   /** -l (with -n): keepalived's console lines on stderr */
   readonly console?: boolean;
   /** -D */
@@ -173,7 +175,7 @@ function groupOf(config: Config, name: string) {
 export async function runVrrp(o: VrrpOptions): Promise<VrrpProcess> {
   const log = o.logger ?? createLogger({ console: o.console ?? false, detail: o.detail ?? false });
   const scheduler = o.scheduler ?? realScheduler;
-  const loaded = loadConfig(o.configFile, o.readOptions ?? defaultReadOptions());
+  const loaded = o.loaded ?? loadConfig(o.configFile, o.readOptions ?? defaultReadOptions());
   for (const d of loaded.diagnostics.sorted()) log[d.severity === 'warning' ? 'warn' : 'error']({ code: d.code }, formatDiagnostic(d));
   if (loaded.diagnostics.hasFatal) throw new Error(`${o.configFile}: the configuration has fatal errors`);
   const config = loaded.config;
