@@ -1,8 +1,9 @@
-// Entry point of tskad's native addon: registers its socket classes and the signal watcher.
+// Entry point of tskad's native addon: registers its socket classes, the signal watcher and the precise timer.
 // The typed JS side is src/net/native.ts.
 #include <napi.h>
 
 #include "packet_socket.h"
+#include "precise_timer.h"
 #include "signal_watcher.h"
 #include "vrrp6_socket.h"
 
@@ -10,6 +11,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   PacketSocket::Init(env, exports);
   Vrrp6Socket::Init(env, exports);
   SignalWatcher::Init(env, exports);
+  PreciseTimer::Init(env, exports);
   return exports;
 }
 

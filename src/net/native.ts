@@ -1,7 +1,8 @@
 // The typed face of tskad's native addon (native/, built by node-gyp when the
-// package is installed): AF_PACKET frame sends, the IPv6 VRRP socket and
-// real-time signal handlers, the things no npm package does. Loaded once, on first use, so code
-// that needs neither never requires a built addon.
+// package is installed): AF_PACKET frame sends, the IPv6 VRRP socket,
+// real-time signal handlers and a sub-millisecond timer, the things no npm
+// package does. Loaded once, on first use, so code that needs none of them
+// never requires a built addon.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -37,8 +38,20 @@ export interface SignalWatcher {
   close(): void;
 }
 
+/**
+ * A one-shot timer on timerfd (CLOCK_MONOTONIC, nanoseconds), watched by the
+ * event loop: `onExpired` runs once per arm, never before the delay is over.
+ */
+export interface PreciseTimer {
+  /** (Re)arms the timer `delayMs` from now; it keeps the event loop alive until it expires or is disarmed. */
+  arm(delayMs: number): void;
+  disarm(): void;
+  close(): void;
+}
+
 export interface NativeAddon {
   readonly PacketSocket: new () => PacketSocket;
+  readonly PreciseTimer: new (onExpired: () => void) => PreciseTimer;
   readonly SignalWatcher: new (signum: number, onSignal: (signum: number) => void) => SignalWatcher;
   readonly Vrrp6Socket: new (options: Vrrp6SocketOptions, onPacket: Vrrp6PacketCallback, onError: (err: Error) => void) => Vrrp6Socket;
 }

@@ -109,8 +109,9 @@ export class Rtnl {
     this.indexOf = indexOf;
   }
 
-  private async indexFor(op: About, dev: string): Promise<number> {
-    return this.indexOf(dev) ?? (await attempt(op, () => this.link(dev))).index;
+  /** A known index comes back as a number, not a promise: awaiting it would put the request behind the rest of the turn. */
+  private indexFor(op: About, dev: string): number | Promise<number> {
+    return this.indexOf(dev) ?? attempt(op, () => this.link(dev)).then((l) => l.index);
   }
 
   async links(): Promise<LinkInfo[]> {
@@ -149,7 +150,8 @@ export class Rtnl {
   /** Adds `spec`; RtnlError EEXIST when the interface already has it. */
   async addAddress(spec: AddressSpec): Promise<void> {
     const op: About = { dev: spec.dev, what: `add ${keyText(spec)} to ${spec.dev}` };
-    const req = newAddressRequest(spec, await this.indexFor(op, spec.dev));
+    const index = this.indexFor(op, spec.dev);
+    const req = newAddressRequest(spec, typeof index === 'number' ? index : await index);
     // CREATE|EXCL as `ip addr add`: an address already there is refused, never replaced
     await attempt(op, () => this.sock.newAddress(req.data, req.attrs, { flags: FlagsNew.CREATE | FlagsNew.EXCL }));
   }
@@ -157,7 +159,8 @@ export class Rtnl {
   /** Deletes the address `key` names; RtnlError EADDRNOTAVAIL when it is not there. */
   async delAddress(key: AddressKey): Promise<void> {
     const op: About = { dev: key.dev, what: `delete ${keyText(key)} from ${key.dev}`, deleting: true };
-    const req = delAddressRequest(key, await this.indexFor(op, key.dev));
+    const index = this.indexFor(op, key.dev);
+    const req = delAddressRequest(key, typeof index === 'number' ? index : await index);
     await attempt(op, () => this.sock.delAddress(req.data, req.attrs));
   }
 }

@@ -1,10 +1,16 @@
 // Time for the VRRP engine: a monotonic clock in milliseconds and one-shot
 // callbacks at absolute times. The protocol code only ever sees this port,
-// so tests drive it with a fake clock. The real one never fires early:
-// Node measures setTimeout from the event loop's cached time, which can lag
-// the true time, so a callback may run before its moment; it is then put
-// off for the rest, the last fraction of a millisecond with setImmediate.
+// so tests drive it with a fake clock.
+//
+// The real one keeps every pending callback in one queue ordered by time and
+// arms a single kernel timer (the addon's timerfd, see src/net/native.ts) for
+// the earliest. Node's setTimeout counts whole milliseconds from the loop's
+// cached time and so fires up to a millisecond early or late; finishing that
+// last millisecond by spinning on setImmediate cost a GC scavenge every second
+// or so at advert_int 0.02, the advert jitter's main cause. A timerfd expiry
+// wakes the loop within microseconds of the due time and allocates nothing.
 import { performance } from 'node:perf_hooks';
+import { loadNative, type PreciseTimer } from '../net/native.js';
 
 export type Cancel = () => void;
 
@@ -15,29 +21,112 @@ export interface Scheduler {
   at(time: number, fire: () => void): Cancel;
 }
 
-/** below this, setTimeout (whole milliseconds) cannot aim; setImmediate can */
-const TIMER_RESOLUTION = 1;
+interface Pending {
+  readonly time: number;
+  /** ties run in the order they were scheduled */
+  readonly seq: number;
+  fire: (() => void) | undefined;
+}
 
-export const realScheduler: Scheduler = {
-  now: () => performance.now(),
-  at(time, fire) {
-    let timeout: NodeJS.Timeout | undefined;
-    let immediate: NodeJS.Immediate | undefined;
-    const schedule = (): void => {
-      const left = time - performance.now();
-      if (left < TIMER_RESOLUTION) immediate = setImmediate(wait);
-      else timeout = setTimeout(wait, left);
-    };
-    const wait = (): void => {
-      timeout = immediate = undefined;
-      if (performance.now() >= time) fire();
-      else schedule();
-    };
-    // never from the caller's stack: the caller may be in the middle of a state change
-    schedule();
+const before = (a: Pending, b: Pending): boolean => a.time < b.time || (a.time === b.time && a.seq < b.seq);
+
+/** A binary min-heap of pending callbacks; cancelled ones stay until they surface. */
+class PendingQueue {
+  private readonly heap: Pending[] = [];
+
+  get top(): Pending | undefined {
+    return this.heap[0];
+  }
+
+  push(p: Pending): void {
+    const h = this.heap;
+    let i = h.push(p) - 1;
+    while (i > 0) {
+      const up = (i - 1) >> 1;
+      if (!before(p, h[up]!)) break;
+      h[i] = h[up]!;
+      i = up;
+    }
+    h[i] = p;
+  }
+
+  pop(): Pending | undefined {
+    const h = this.heap;
+    const first = h[0];
+    const last = h.pop();
+    if (first === undefined || last === undefined || h.length === 0) return first;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= h.length) break;
+      const r = l + 1;
+      const c = r < h.length && before(h[r]!, h[l]!) ? r : l;
+      if (!before(h[c]!, last)) break;
+      h[i] = h[c]!;
+      i = c;
+    }
+    h[i] = last;
+    return first;
+  }
+
+  /** drops cancelled entries from the front, so the timer is armed for a live one */
+  settle(): Pending | undefined {
+    while (this.heap[0] !== undefined && this.heap[0].fire === undefined) this.pop();
+    return this.heap[0];
+  }
+}
+
+class TimerfdScheduler implements Scheduler {
+  private readonly queue = new PendingQueue();
+  private seq = 0;
+  private timer: PreciseTimer | undefined;
+  /** the due time the kernel timer is armed for, if it is */
+  private armedFor: number | undefined;
+
+  now(): number {
+    return performance.now();
+  }
+
+  at(time: number, fire: () => void): Cancel {
+    const p: Pending = { time, seq: this.seq++, fire };
+    this.queue.push(p);
+    // even a time already past waits for the timer: never from the caller's
+    // stack, which may be in the middle of a state change
+    if (this.queue.top === p) this.arm();
     return () => {
-      clearTimeout(timeout);
-      if (immediate) clearImmediate(immediate);
+      if (p.fire === undefined) return;
+      p.fire = undefined;
+      if (this.queue.top === p) this.arm();
     };
-  },
-};
+  }
+
+  private arm(): void {
+    const next = this.queue.settle();
+    if (next === undefined) {
+      if (this.armedFor !== undefined) this.timer?.disarm();
+      this.armedFor = undefined;
+      return;
+    }
+    if (next.time === this.armedFor) return;
+    this.timer ??= new (loadNative().PreciseTimer)(() => this.expired());
+    this.armedFor = next.time;
+    this.timer.arm(next.time - performance.now());
+  }
+
+  private expired(): void {
+    this.armedFor = undefined;
+    try {
+      for (let p = this.queue.settle(); p !== undefined && p.time <= performance.now(); p = this.queue.settle()) {
+        this.queue.pop();
+        const fire = p.fire!;
+        p.fire = undefined;
+        fire();
+      }
+    } finally {
+      // also after a throwing callback (an uncaught exception, as for setTimeout): the rest still run
+      this.arm();
+    }
+  }
+}
+
+export const realScheduler: Scheduler = new TimerfdScheduler();

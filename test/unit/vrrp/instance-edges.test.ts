@@ -24,12 +24,50 @@ test('the real scheduler never fires before its time, and never from the caller\
     await fired;
   }
   assert.ok(lateness.every((l) => l >= 0), `fired early: ${lateness.join(', ')}`);
-  // a time already past still waits for the next turn of the event loop
+  // a time already past still waits for the event loop, and not long
   let ran = false;
   realScheduler.at(performance.now() - 10, () => (ran = true));
   assert.equal(ran, false);
-  await new Promise((r) => setImmediate(r));
+  await new Promise((r) => setTimeout(r, 5));
   assert.equal(ran, true);
+});
+
+test('the real scheduler runs callbacks in time order, ties in the order given, within a millisecond of their time', async () => {
+  const t0 = performance.now() + 20;
+  const ran: string[] = [];
+  const late: number[] = [];
+  const done = new Promise<void>((resolve) => {
+    const at = (name: string, time: number): void => {
+      realScheduler.at(time, () => {
+        late.push(performance.now() - time);
+        ran.push(name);
+        if (ran.length === 5) resolve();
+      });
+    };
+    at('c', t0 + 6);
+    at('a', t0);
+    at('b1', t0 + 3);
+    at('b2', t0 + 3);
+    at('d', t0 + 6.5);
+  });
+  // cancelling the earliest re-arms the timer for the next one
+  const cancelFirst = realScheduler.at(t0 - 10, () => ran.push('cancelled'));
+  cancelFirst();
+  await done;
+  assert.deepEqual(ran, ['a', 'b1', 'b2', 'c', 'd']);
+  assert.ok(late.every((l) => l >= 0 && l < 5), `lateness: ${late.join(', ')}`);
+  // a callback may schedule the next one from inside the timer's own callback
+  const chain: number[] = [];
+  await new Promise<void>((resolve) => {
+    const step = (): void => {
+      chain.push(performance.now());
+      if (chain.length < 20) realScheduler.at(chain[chain.length - 1]! + 2, step);
+      else resolve();
+    };
+    realScheduler.at(performance.now() + 2, step);
+  });
+  const periods = chain.slice(1).map((t, i) => t - chain[i]!);
+  assert.ok(periods.every((p) => p >= 2), `periods: ${periods.join(', ')}`);
 });
 
 test('a cancelled timer does not fire', async () => {

@@ -1,0 +1,29 @@
+// A one-shot timer with the kernel's precision (timerfd on CLOCK_MONOTONIC,
+// the clock behind performance.now()) watched by libuv on Node's event loop.
+// Node's own timers count whole milliseconds from the loop's cached time, so
+// they fire up to a millisecond early or late; VRRP at advert_int 0.02 s needs
+// better. The expiry wakes the loop's epoll directly: no spin, no thread.
+#pragma once
+
+#include <napi.h>
+#include <uv.h>
+
+class PreciseTimer : public Napi::ObjectWrap<PreciseTimer> {
+ public:
+  static void Init(Napi::Env env, Napi::Object exports);
+  explicit PreciseTimer(const Napi::CallbackInfo& info);
+  ~PreciseTimer() override;
+
+ private:
+  void Arm(const Napi::CallbackInfo& info);
+  void Disarm(const Napi::CallbackInfo& info);
+  void Close(const Napi::CallbackInfo& info);
+  void Stop();
+  static void OnExpired(uv_poll_t* handle, int status, int events);
+
+  int fd_ = -1;
+  bool polling_ = false;
+  uv_poll_t* poll_ = nullptr;
+  Napi::FunctionReference on_expired_;
+  Napi::AsyncContext async_context_;
+};
