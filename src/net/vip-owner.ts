@@ -14,7 +14,8 @@
 // VIP found on the interfaces (vrrp_restore_interfaces_startup) whoever added it.
 //
 // Pure ledger first, then its file, then VipOwner, which drives the kernel.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { canonicalIp } from './ip.js';
@@ -152,15 +153,16 @@ export function readStateFile(path: string): VipState {
 
 /**
  * Replaces `path` atomically (write aside, then rename), so a crash never
- * leaves half a file. Synchronous on purpose: the file is a few hundred
- * bytes on a tmpfs like /run, and the kernel change it records must not be
- * overtaken by the next one.
+ * leaves half a file. On libuv's thread pool, not the event loop: on a
+ * journalling disk a rename can take milliseconds (measured 0.1-4 ms on
+ * ext4), which an advert due then would wait out. Callers do not overlap
+ * two writes of one path (VipOwner keeps one under way).
  */
-export function writeLedgerFile(path: string, l: VipLedger, masters: readonly MasterRecord[] = []): void {
-  mkdirSync(dirname(path), { recursive: true });
+export async function writeLedgerFile(path: string, l: VipLedger, masters: readonly MasterRecord[] = []): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
   const aside = `${path}.${process.pid}.tmp`;
-  writeFileSync(aside, encodeLedger(l, masters), { mode: 0o644 });
-  renameSync(aside, path);
+  await writeFile(aside, encodeLedger(l, masters), { mode: 0o644 });
+  await rename(aside, path);
 }
 
 // ---------------------------------------------------------------- the edge
@@ -192,16 +194,19 @@ const GONE = new Set(['EADDRNOTAVAIL', 'ENODEV']);
  * when given one) in step. The ledger is written after the kernel accepted
  * an add: a crash in between leaks one address rather than ever risking
  * someone else's. The file is written once the current turn of the event
- * loop is over (setImmediate), every change of that turn at once: a new
- * master's gratuitous ARPs, which follow the add at once, do not wait for
- * the disk, as keepalived's do not (it keeps no such file). flush() writes
- * what is pending now, before an exit.
+ * loop is over, every change of that turn at once, and off the event loop:
+ * a new master's gratuitous ARPs and adverts do not wait for the disk, as
+ * keepalived's do not (it keeps no such file). One write at a time; the
+ * changes made while one is under way go into the next. flush() waits for
+ * them all, before an exit.
  */
 export class VipOwner {
   private current: VipLedger;
   private masterRecords: readonly MasterRecord[];
-  /** the write the changes of this turn are waiting for */
-  private pendingWrite: NodeJS.Immediate | undefined;
+  /** the writing under way, until no change is left unwritten */
+  private writing: Promise<void> | undefined;
+  /** a change the file does not have yet */
+  private dirty = false;
 
   constructor(
     private readonly kernel: AddressKernel,
@@ -306,21 +311,30 @@ export class VipOwner {
   }
 
   private write(): void {
-    if (this.stateFile === undefined || this.pendingWrite !== undefined) return;
-    this.pendingWrite = setImmediate(() => {
-      try {
-        this.flush();
-      } catch (e) {
-        this.onWriteError(e as Error);
-      }
-    });
+    if (this.stateFile === undefined) return;
+    this.dirty = true;
+    this.writing ??= this.writeOut(this.stateFile);
   }
 
-  /** Writes the changes still pending now (the process is about to exit). */
-  flush(): void {
-    if (this.pendingWrite === undefined) return;
-    clearImmediate(this.pendingWrite);
-    this.pendingWrite = undefined;
-    writeLedgerFile(this.stateFile!, this.current, this.masterRecords);
+  private async writeOut(path: string): Promise<void> {
+    try {
+      // every change of this turn in one write
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      while (this.dirty) {
+        this.dirty = false;
+        try {
+          await writeLedgerFile(path, this.current, this.masterRecords);
+        } catch (e) {
+          this.onWriteError(e as Error);
+        }
+      }
+    } finally {
+      this.writing = undefined;
+    }
+  }
+
+  /** Resolves once every change made so far is in the file (the process is about to exit). */
+  async flush(): Promise<void> {
+    await this.writing;
   }
 }

@@ -405,7 +405,7 @@ async function startVrrp(o: VrrpOptions, { log, scheduler, config: initialConfig
       await released;
       await notifications.shutdown();
       await scriptsEnded;
-      owner.flush();
+      await owner.flush();
       notifications.close();
       pool.close();
       frames.close();

@@ -78,20 +78,21 @@ async function handle(r: Request): Promise<unknown> {
     case 'ownerLoad':
       owner = VipOwner.load(rtnl, r.stateFile);
       return [...owner.ledger.values()];
-    // the ledger file is written once the loop turn of the change is over (vip-owner.ts): answer after it
+    // the ledger file is written after the change, off the event loop (vip-owner.ts): answer once it is
     case 'ownerAdd':
-      return afterTurn(await owner!.add(r.spec));
+      return written(await owner!.add(r.spec));
     case 'ownerRemove':
-      return afterTurn(await owner!.remove(r.key));
+      return written(await owner!.remove(r.key));
     case 'ownerForget':
-      return afterTurn(owner!.forget(r.key));
+      return written(owner!.forget(r.key));
     case 'ownerLeftovers':
       return (await owner!.removeLeftovers()).map((x) => ({ ...x, error: x.error?.message }));
   }
 }
 
-function afterTurn<T>(value: T): Promise<T> {
-  return new Promise((resolve) => setImmediate(() => resolve(value)));
+async function written<T>(value: T): Promise<T> {
+  await owner!.flush();
+  return value;
 }
 
 createInterface({ input: process.stdin })
