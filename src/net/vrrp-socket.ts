@@ -67,6 +67,8 @@ export interface VrrpSocket {
   readonly family: Family;
   /** Sends the advert to each destination; rejects, once all were tried, with the errno error of each that failed. */
   send(advert: OutgoingAdvert): Promise<void>;
+  /** Does what send() does short of the system call, so that its code is compiled before a takeover needs it. */
+  rehearse(advert: OutgoingAdvert): void;
   /** Stops delivery and closes the descriptor; idempotent. */
   close(): void;
 }
@@ -112,6 +114,9 @@ async function sendEach(advert: OutgoingAdvert, sendOne: (message: Buffer, dst: 
 }
 
 // ---------------------------------------------------------------- IPv4: raw-socket
+
+const ipv4Packet = (advert: OutgoingAdvert, id: number, message: Buffer, dst: string): Buffer =>
+  Buffer.concat([ipv4Header({ src: advert.src, dst, ttl: advert.ttl ?? VRRP_TTL, id, payloadLength: message.length }), message]);
 
 interface RawSocket {
   setOption(level: number, option: number, value: number): void;
@@ -225,7 +230,7 @@ class Ipv4VrrpSocket implements VrrpSocket {
     const id = ((this.lastIds.get(vrid) ?? 0) % 0xffff) + 1;
     this.lastIds.set(vrid, id);
     return sendEach(advert, async (message, dst) => {
-      const packet = Buffer.concat([ipv4Header({ src: advert.src, dst, ttl: advert.ttl ?? VRRP_TTL, id, payloadLength: message.length }), message]);
+      const packet = ipv4Packet(advert, id, message, dst);
       // keepalived adds MSG_DONTROUTE to multicast sends, which raw-socket cannot; out of a
       // bound interface a multicast route is on-link anyway (routes shorter than /4 are ignored).
       // On the wire before send() returns, as keepalived's sendto (vrrp.c vrrp_send_pkt).
@@ -235,6 +240,10 @@ class Ipv4VrrpSocket implements VrrpSocket {
         throw withContext(`send to ${dst}`, this.ifname, e);
       }
     });
+  }
+
+  rehearse(advert: OutgoingAdvert): void {
+    void sendEach(advert, async (message, dst) => void ipv4Packet(advert, 0, message, dst));
   }
 
   close(): void {
@@ -275,6 +284,11 @@ class Ipv6VrrpSocket implements VrrpSocket {
         handlers.error(err);
       },
     );
+  }
+
+  rehearse(advert: OutgoingAdvert): void {
+    ipToBytes(advert.src);
+    void sendEach(advert, async (_message, dst) => void ipToBytes(dst));
   }
 
   send(advert: OutgoingAdvert): Promise<void> {

@@ -76,6 +76,12 @@ export interface InstancePorts {
   announce(dev: string, addresses: readonly string[]): Promise<void>;
 }
 
+/** What rehearseTakeover's copy does instead of sending and adding: everything short of the system call. */
+export interface TakeoverDryRuns {
+  readonly sendAdvert?: (advert: OutgoingAdvert) => void;
+  readonly addAddress?: (spec: AddressSpec) => void;
+}
+
 /** A packet for this instance's VRID, as the socket delivered it. */
 export interface IncomingPacket {
   readonly payload: Buffer;
@@ -277,8 +283,10 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
    * machine's MASTER branches, the effects, the priority-0 stop) otherwise
    * first runs when it matters most (measured: 1–3 ms of a first
    * takeover). Nothing leaves the process; this instance is not touched.
+   * `dry` are the edge's own dry runs of an advert's send and a VIP's
+   * request, which the copy's sends and adds go to.
    */
-  rehearseTakeover(): void {
+  rehearseTakeover(dry: TakeoverDryRuns = {}): void {
     let clock = 0;
     const timers = new Set<{ readonly at: number; readonly fire: () => void }>();
     const idle = async (): Promise<void> => undefined;
@@ -292,8 +300,8 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
         },
       },
       log: createLogger(),
-      sendAdvert: idle,
-      addAddress: idle,
+      sendAdvert: async (a) => dry.sendAdvert?.(a),
+      addAddress: async (spec) => dry.addAddress?.(spec),
       removeAddress: idle,
       announce: idle,
     });

@@ -345,7 +345,7 @@ async function startVrrp(o: VrrpOptions, { log, scheduler, config: initialConfig
     const order = [...inGroups, ...g.members.map((m) => m.vrrp).filter((v) => !inGroups.includes(v))];
     for (const v of order) {
       if (v.state !== 'INIT') continue;
-      v.rehearseTakeover();
+      v.rehearseTakeover({ sendAdvert: pool.rehearser(v), addAddress: (spec) => rtnl.rehearseAddAddress(spec) });
       if (resume.has(v)) v.resume();
       else v.start();
     }

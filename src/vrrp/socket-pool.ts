@@ -63,6 +63,12 @@ export class SocketPool {
     return entry && ((advert) => entry.socket.send(advert));
   }
 
+  /** The dry run of `inst`'s sends (VrrpSocket.rehearse), if it is on a socket. */
+  rehearser(inst: VrrpRuntime): ((advert: OutgoingAdvert) => void) | undefined {
+    const entry = this.pool.get(this.keyOf.get(inst) ?? '');
+    return entry && ((advert) => entry.socket.rehearse(advert));
+  }
+
   /** Takes `inst` off its socket; closes the socket if nobody else uses it. */
   detach(inst: VrrpRuntime): void {
     const key = this.keyOf.get(inst);

@@ -241,6 +241,9 @@ describe('the address owner (priority 255)', () => {
     assert.equal(advert.priority, 255);
     assert.ok(advert.at - started.at <= 150, 'the owner advertises at once');
     assert.ok(released - advert.at <= 150, 'a master yields at once to a higher priority (RFC 5798 §6.4.3)');
+    // r1 adds the VIP after its advert, r2 removes it after hearing that advert: either may come first
+    const added = await (await lab().watchAddress('r1', VIP, true, LIMIT_MS)).at;
+    assert.ok(added - advert.at <= 150, 'the owner adds its VIP at once');
     assert.deepEqual(await holders(lab(), VIP), ['r1']);
     assert.equal(cluster().state('r2', 'VI_1'), 'BACKUP');
     assert.equal(await servedBy(lab(), VIP), 'r1');
