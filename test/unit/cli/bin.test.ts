@@ -3,7 +3,7 @@
 // dist/src/cli/main.js; under tsx it spawns src/cli/main.ts through tsx.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,4 +41,14 @@ test('-t on a configuration with an error exits 5 and names the place and the co
 
 test('an unknown flag exits 1 with a message', () => {
   assert.deepEqual(tskad('-Z'), { code: 1, stdout: '', stderr: 'tskad: Unknown option -Z\n' });
+});
+
+test('a reader that stops early (`tskad -d | head`) is no failure: exit 0, nothing on stderr', async () => {
+  const child = spawn(process.execPath, [...(built ? [] : ['--import', 'tsx']), main, '-d', '-f', join(root, 'examples', 'lvs-dr-master.conf')], { cwd: root });
+  child.stdout.destroy(); // closed before tskad writes: its write fails with EPIPE
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => void (stderr += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(code, 0);
+  assert.doesNotMatch(stderr, /EPIPE|Error/);
 });
