@@ -393,13 +393,13 @@ async function startVrrp(o: VrrpOptions, { log, scheduler, config: initialConfig
     stopping ??= (async () => {
       process.off('SIGTERM', onSignal);
       process.off('SIGINT', onSignal);
-      // a reload half done would leave some instances out
-      await reloading;
+      // a reload half done would leave some instances out (no await without one: not even a turn's delay)
+      if (reloading) await reloading;
       const { members, tracking, notifications } = gen!;
-      log.info('Stopping');
       // the priority-0 adverts first (RFC 5798 §6.4.3): each instance's leaves within its stop() call,
-      // before the scripts are told to end and the tracking wound down; a backup's Skew_Time starts at it
+      // before the log line, the scripts told to end and the tracking wound down; a backup's Skew_Time starts at it
       const released = Promise.all(members.map((m) => m.vrrp.stop({ release: !o.dontReleaseVrrp })));
+      log.info('Stopping');
       tracking.stop();
       const scriptsEnded = runner.killAll(1000);
       await released;
