@@ -5,7 +5,8 @@
 // publish each increment of their statistics counters, so their counters
 // (VrrpRuntime.stats) are compared every `statIntervalMs` and each
 // increment is published as a `stat` event; a listener sees counts at most
-// that late. After a reload it follows the new list of instances.
+// that late. After a reload it follows the new list of instances, and the
+// new name of one kept under another.
 import { vrrpEvents, type InstanceId } from '../observe/events.js';
 import { STAT_NAMES, type Stats, type VrrpRuntime } from '../vrrp/instance.js';
 
@@ -20,14 +21,20 @@ const idOf = (v: VrrpRuntime): InstanceId => ({ instance: v.name, vrid: v.plan.v
 
 export function publishVrrpEvents(instances: readonly VrrpRuntime[], o: { readonly statIntervalMs?: number } = {}): VrrpPublisher {
   const seen = new Map<VrrpRuntime, Stats>();
+  /** the name each instance was published under: a reload may rename a kept one */
+  const ids = new Map<VrrpRuntime, InstanceId>();
   const unsubscribe = new Map<VrrpRuntime, () => void>();
+  const added = (v: VrrpRuntime) => {
+    ids.set(v, idOf(v));
+    vrrpEvents.instance.publish({ ...idOf(v), change: 'added', state: v.state, priority: v.priority });
+  };
+  const removed = (v: VrrpRuntime) => vrrpEvents.instance.publish({ ...ids.get(v)!, change: 'removed', state: v.state, priority: v.priority });
   const watch = (v: VrrpRuntime) => {
-    const id = idOf(v);
     seen.set(v, { ...v.stats });
-    vrrpEvents.instance.publish({ ...id, change: 'added', state: v.state, priority: v.priority });
+    added(v);
     const onTransition = (t: { from: typeof v.state; to: typeof v.state; reason: string; priority: number }) =>
-      vrrpEvents.transition.publish({ ...id, from: t.from, to: t.to, reason: t.reason, priority: t.priority });
-    const onPriority = (p: { to: number }) => vrrpEvents.priority.publish({ ...id, priority: p.to });
+      vrrpEvents.transition.publish({ ...ids.get(v)!, from: t.from, to: t.to, reason: t.reason, priority: t.priority });
+    const onPriority = (p: { to: number }) => vrrpEvents.priority.publish({ ...ids.get(v)!, priority: p.to });
     v.on('transition', onTransition);
     v.on('priority', onPriority);
     unsubscribe.set(v, () => {
@@ -39,7 +46,8 @@ export function publishVrrpEvents(instances: readonly VrrpRuntime[], o: { readon
     unsubscribe.get(v)?.();
     unsubscribe.delete(v);
     seen.delete(v);
-    vrrpEvents.instance.publish({ ...idOf(v), change: 'removed', state: v.state, priority: v.priority });
+    removed(v);
+    ids.delete(v);
   };
   instances.forEach(watch);
 
@@ -49,7 +57,7 @@ export function publishVrrpEvents(instances: readonly VrrpRuntime[], o: { readon
         seen.set(v, { ...v.stats });
         continue;
       }
-      const id = idOf(v);
+      const id = ids.get(v)!;
       for (const stat of STAT_NAMES) {
         for (let n = before[stat]; n < v.stats[stat]; n++) vrrpEvents.stat.publish({ ...id, stat });
       }
@@ -64,7 +72,14 @@ export function publishVrrpEvents(instances: readonly VrrpRuntime[], o: { readon
     follow(next) {
       publishIncrements();
       for (const v of [...seen.keys()]) if (!next.includes(v)) unwatch(v);
-      for (const v of next) if (!seen.has(v)) watch(v);
+      for (const v of next) {
+        if (!seen.has(v)) watch(v);
+        else if (ids.get(v)!.instance !== v.name) {
+          // renamed at the reload: listeners drop the old name's series and start the new one's
+          removed(v);
+          added(v);
+        }
+      }
     },
     close() {
       clearInterval(timer);

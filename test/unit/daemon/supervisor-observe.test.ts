@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import { publishVrrpEvents } from '../../../src/daemon/vrrp-publisher.js';
 import { watchVrrpStatus } from '../../../src/daemon/vrrp-status.js';
 import { createVrrpMetrics } from '../../../src/observe/metrics.js';
+import { ipToBytes } from '../../../src/net/ip.js';
+import { instancePlan, receiveParams, vrrpParams } from '../../../src/vrrp/params.js';
 import { loadModel, makeInstance } from '../vrrp/instance-fakes.js';
 
 const TEXT = `
@@ -83,5 +85,23 @@ test('events reach the metrics: the instance, its transitions and every counter 
   assert.equal(await value('tskad_vrrp_become_master_total'), 1);
   publisher.close();
   assert.equal(await value('tskad_vrrp_state'), undefined, 'removed at close');
+  metrics.close();
+});
+
+test('an instance renamed at a reload (kept: same interface and VRID) goes on in the metrics under its new name', async () => {
+  const { vrrp, scheduler } = running();
+  const metrics = createVrrpMetrics();
+  const publisher = publishVrrpEvents([vrrp], { statIntervalMs: 10 });
+  const state = async (instance: string) => (await metrics.registry.getSingleMetric('tskad_vrrp_state')!.get()).values.find((v) => v.labels.instance === instance)?.value;
+  vrrp.start();
+  scheduler.advance(4000);
+  assert.equal(await state('VI_1'), 2, 'MASTER as VI_1');
+  const renamed = loadModel(TEXT.replace('VI_1', 'VI_WEB'));
+  const i = renamed.vrrpInstance[0]!;
+  vrrp.reconfigure(instancePlan(i, renamed.globalDefs), vrrpParams(i, renamed.globalDefs, ipToBytes('192.0.2.11')), receiveParams(i, renamed.globalDefs));
+  publisher.follow([vrrp]);
+  assert.equal(await state('VI_1'), undefined, 'the old name is gone');
+  assert.equal(await state('VI_WEB'), 2, 'still MASTER, under the new name');
+  publisher.close();
   metrics.close();
 });
