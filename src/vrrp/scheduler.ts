@@ -82,6 +82,7 @@ class TimerfdScheduler implements Scheduler {
   private timer: PreciseTimer | undefined;
   /** the due time the kernel timer is armed for, if it is */
   private armedFor: number | undefined;
+  private rearmQueued = false;
 
   now(): number {
     return performance.now();
@@ -96,8 +97,22 @@ class TimerfdScheduler implements Scheduler {
     return () => {
       if (p.fire === undefined) return;
       p.fire = undefined;
-      if (this.queue.top === p) this.arm();
+      if (this.queue.top === p) this.rearmSoon();
     };
+  }
+
+  /**
+   * Re-arms once the caller's synchronous work is done: a timer cancelled and
+   * set again at once (a backup's Master_Down timer, on every advert) then
+   * costs one timerfd_settime, not two.
+   */
+  private rearmSoon(): void {
+    if (this.rearmQueued) return;
+    this.rearmQueued = true;
+    queueMicrotask(() => {
+      this.rearmQueued = false;
+      this.arm();
+    });
   }
 
   private arm(): void {
