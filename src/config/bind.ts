@@ -7,10 +7,9 @@ import type { Code } from './codes/index.js';
 import { INVALID, reportZod, type Block, type BlockSpec, type BlockValue, type Keyword, type Path, type ReadCx } from './schema/dsl.js';
 import { suggest } from './didyoumean.js';
 import { safeParseFast } from './schema/fast-parse.js';
+import { SourceMap, type SourceNode } from './source-map.js';
 
-/** Model path ("vrrpInstance/0/priority") → where it was written. */
-export type SourceMap = Map<string, Loc>;
-export const pathKey = (p: Path): string => p.join('/');
+export { SourceMap };
 
 interface Absent {
   readonly field: string;
@@ -55,7 +54,7 @@ export function bindConfig<B extends BlockSpec>(
   diag: Diagnostics,
   elsewhere: ReadonlyArray<{ name: string; block: Block }> = [],
 ): BindResult<B> {
-  const sources: SourceMap = new Map();
+  const sources = new SourceMap();
 
   // one context object per value read: methods live on the class, not in fresh closures.
   // Most readers never ask for their path, so it is built only when asked.
@@ -65,40 +64,40 @@ export function bindConfig<B extends BlockSpec>(
       private readonly base: Path,
       private readonly field: string | undefined,
       private readonly index: number | undefined,
-      /** pathKey(this.path) */
-      private readonly key: string,
+      /** the source node of this.path, when the binder has it at hand */
+      private readonly place: SourceNode | undefined,
     ) {}
     get path(): Path {
       const { base, field, index } = this;
       return (this.full ??= field === undefined ? base : index === undefined ? [...base, field] : [...base, field, index]);
     }
     within(path: Path): ReadCx {
-      return new Cx(path, undefined, undefined, pathKey(path));
+      return new Cx(path, undefined, undefined, undefined);
     }
     report(code: Code, message: string, loc?: Loc, hint?: string): void {
       diag.report(code, message, loc, hint);
     }
     at(p: Path, loc: Loc): void {
-      sources.set(pathKey(p), loc);
+      sources.record(p, loc);
     }
     bindBlock(b: Block, node: ConfNode, p: Path, head?: Record<string, unknown>): Record<string, unknown> | undefined {
-      return bindBlock(b, node.children ?? [], p, p === this.full ? this.key : pathKey(p), node, head);
+      return bindBlock(b, node.children ?? [], p, p === this.full && this.place ? this.place : sources.node(p, true), node, head);
     }
   }
 
-  /** `key` is pathKey(path): a large configuration binds 100,000s of values, each keyed from its block's key. */
+  /** `place` is the source node of `path`: a large configuration binds 100,000s of values, each recorded below its block's node. */
   function bindBlock(
     b: Block,
     children: readonly ConfNode[],
     path: Path,
-    key: string,
+    place: SourceNode,
     owner: ConfNode | undefined,
     head: Record<string, unknown> = {},
   ): Record<string, unknown> | undefined {
-    const prefix = key === '' ? '' : `${key}/`;
     // no field of the block is among the head's (sub() makes sure), so `field in raw` still means "written here"
     const raw = head;
-    const seen = new Map<string, Loc>();
+    /** each field's first line here (its node: a word makes its Loc only when asked) */
+    const seen = new Map<string, ConfNode>();
     for (const node of children) {
       const name = node.keyword.text;
       const field = b.byName.get(name);
@@ -119,27 +118,28 @@ export function bindConfig<B extends BlockSpec>(
         continue;
       }
       const index = kw.many ? ((raw[field] as unknown[] | undefined)?.length ?? 0) : undefined;
-      const valueKey = index === undefined ? prefix + field : `${prefix}${field}/${index}`;
       const first = seen.get(field);
       if (kw.firstWins && first && field in raw) {
-        diag.report('TSKAD_E_REPEATED_KEYWORD', `${name} given again (first at line ${first.line}); the first value stays`, node.keyword.loc);
+        diag.report('TSKAD_E_REPEATED_KEYWORD', `${name} given again (first at line ${first.keyword.loc.line}); the first value stays`, node.keyword.loc);
         continue;
       }
-      seen.set(field, first ?? node.keyword.loc);
-      const v = kw.read(node, new Cx(path, field, index, valueKey));
+      if (!first) seen.set(field, node);
+      const fieldPlace = place.step(field, true);
+      const valuePlace = index === undefined ? fieldPlace : fieldPlace.step(index, true);
+      const v = kw.read(node, new Cx(path, field, index, valuePlace));
       if (v === INVALID) continue;
       const r = kw.checked ? { success: true as const, data: v } : safeParseFast(kw.item, v);
       if (!r.success) {
         reportZod(diag, r.error, node.args[0]?.loc ?? node.keyword.loc, name);
         continue;
       }
-      sources.set(valueKey, node.keyword.loc);
+      valuePlace.loc = node.keyword.loc;
       if (kw.many) {
         ((raw[field] ??= []) as unknown[]).push(r.data);
       } else {
         const prev = field in raw ? seen.get(field) : undefined;
         if (prev && !Array.isArray(r.data)) {
-          diag.report('TSKAD_W_DUPLICATE_KEYWORD', `${name} given again (first at line ${prev.line}); this value wins`, node.keyword.loc);
+          diag.report('TSKAD_W_DUPLICATE_KEYWORD', `${name} given again (first at line ${prev.keyword.loc.line}); this value wins`, node.keyword.loc);
         }
         // keepalived appends repeated list blocks (two virtual_ipaddress blocks add up)
         raw[field] = Array.isArray(r.data) && Array.isArray(raw[field]) ? [...(raw[field] as unknown[]), ...r.data] : r.data;
@@ -170,6 +170,6 @@ export function bindConfig<B extends BlockSpec>(
     diag.report('TSKAD_E_UNKNOWN_KEYWORD', `unknown keyword '${name}'`, node.keyword.loc, hint);
   }
 
-  const value = bindBlock(root, nodes, [], '', undefined) ?? (root.schema.parse({}) as Record<string, unknown>);
+  const value = bindBlock(root, nodes, [], sources.root, undefined) ?? (root.schema.parse({}) as Record<string, unknown>);
   return { value: value as BlockValue<B>, sources };
 }

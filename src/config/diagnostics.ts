@@ -22,6 +22,11 @@ export class Diagnostics {
     this.items.push({ code, severity: CODES[code].severity, message, loc, hint });
   }
 
+  /** Another collection's reports, after these ones, in their order. */
+  append(other: Diagnostics): void {
+    for (const d of other.items) this.items.push(d);
+  }
+
   get hasErrors(): boolean {
     return this.items.some((d) => d.severity === 'error' || d.severity === 'fatal');
   }

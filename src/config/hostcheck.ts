@@ -8,7 +8,7 @@ import { closeSync, lstatSync, openSync, readFileSync, readSync, realpathSync, s
 import { spawnSync } from 'node:child_process';
 import { basename, dirname, join } from 'node:path';
 import type { Diagnostics } from './diagnostics.js';
-import { pathKey, type SourceMap } from './bind.js';
+import type { SourceMap } from './bind.js';
 import type { Loc } from './source.js';
 import type { Code } from './codes/index.js';
 import type { Config } from './schema/index.js';
@@ -181,7 +181,7 @@ function checkInterfaces(config: Config, sources: SourceMap, diag: Diagnostics, 
     diag.report(
       FATAL_INTERFACE_USES.has(use) ? 'TSKAD_F_NO_SUCH_INTERFACE' : 'TSKAD_E_NO_SUCH_INTERFACE',
       `interface ${name} (${[use, owner(config, path)].filter(Boolean).join(' of ')}) does not exist on this host`,
-      locate(sources, path),
+      sources.nearest(path),
       'see `ip link`; set dynamic_interfaces in global_defs if it is created after tskad starts',
     );
   walk(config, (value, path) => {
@@ -193,7 +193,7 @@ function checkInterfaces(config: Config, sources: SourceMap, diag: Diagnostics, 
     for (const [name, at] of interfaceNames(value, path)) {
       if (!env.hasInterface(name)) missing(name, at, use);
       else if (use === 'interface' && path[0] === 'vrrpInstance' && env.isLoopback?.(name)) {
-        diag.report('TSKAD_E_LOOPBACK_INTERFACE', `interface ${name} of ${owner(config, path)} is a loopback interface: VRRP cannot run on it`, locate(sources, at));
+        diag.report('TSKAD_E_LOOPBACK_INTERFACE', `interface ${name} of ${owner(config, path)} is a loopback interface: VRRP cannot run on it`, sources.nearest(at));
       }
     }
     return true;
@@ -265,7 +265,7 @@ function findScripts(config: Config): FoundScript[] {
 
 function checkScripts(config: Config, sources: SourceMap, diag: Diagnostics, env: HostEnv): void {
   const checker = new ScriptChecker(config, diag, env);
-  for (const found of findScripts(config)) checker.check(found, locate(sources, found.path));
+  for (const found of findScripts(config)) checker.check(found, sources.nearest(found.path));
   checker.finish();
 }
 
@@ -599,21 +599,13 @@ function walk(value: unknown, visit: (value: unknown, path: Path, parent: unknow
       path.pop();
     }
   } else {
-    for (const k of Object.keys(value)) {
+    // for-in over a plain object: its own keys in Object.keys order, without an array of them per object
+    for (const k in value) {
       path.push(k);
       walk((value as Record<string, unknown>)[k], visit, path, value);
       path.pop();
     }
   }
-}
-
-/** Where a model path was written: the path itself, or its nearest recorded ancestor. */
-function locate(sources: SourceMap, path: Path): Loc | undefined {
-  for (let n = path.length; n > 0; n--) {
-    const loc = sources.get(pathKey(path.slice(0, n)));
-    if (loc) return loc;
-  }
-  return undefined;
 }
 
 /** The keyword a model path ends in: `vrrpInstance/0/notifyMaster` → notify_master. */

@@ -3,9 +3,10 @@
 import { hostname } from 'node:os';
 import { Diagnostics } from './diagnostics.js';
 import { lexLine } from './lexer.js';
-import { parseLines } from './parser.js';
-import { readConfigFile, readConfigText, type ReadOptions, type ReadResult } from './reader.js';
-import { bindConfig, type SourceMap } from './bind.js';
+import { parseTokens, Tokens } from './parser.js';
+import { readConfigFile, readConfigText, type LineSink, type ReadOptions } from './reader.js';
+import { bindConfig, type BindResult, type SourceMap } from './bind.js';
+import type { ConfNode } from './source.js';
 import { BLOCKS, root, type Config } from './schema/index.js';
 import { validate } from './validate.js';
 
@@ -21,7 +22,7 @@ export const defaultReadOptions = (): ReadOptions => ({ configId: hostname().spl
 
 export function loadConfig(path: string, opts: ReadOptions = defaultReadOptions()): LoadResult {
   const diag = new Diagnostics();
-  return fromLines(readConfigFile(path, opts, diag), diag);
+  return load((each) => readConfigFile(path, opts, diag, each), diag);
 }
 
 /**
@@ -31,7 +32,7 @@ export function loadConfig(path: string, opts: ReadOptions = defaultReadOptions(
  */
 export function loadConfigText(text: string, file = 'keepalived.conf', opts: ReadOptions = defaultReadOptions()): LoadResult {
   const diag = new Diagnostics();
-  return fromLines(readConfigText(text, file, opts, diag), diag);
+  return load((each) => readConfigText(text, file, opts, diag, each), diag);
 }
 
 /** Keywords of the top level that no block has: met inside a block, they show it lost its '}'. */
@@ -39,13 +40,28 @@ const TOP_LEVEL_ONLY: ReadonlySet<string> = new Set(
   [...root.byName.keys()].filter((name) => !BLOCKS.some((b) => b.block !== root && b.block.byName.has(name))),
 );
 
-function fromLines(read: ReadResult, diag: Diagnostics): LoadResult {
-  const tree = parseLines(
-    read.lines.map((l) => lexLine(l, diag)),
-    diag,
-    { indentOf: read.indentOf, topLevel: TOP_LEVEL_ONLY },
-  );
-  const { value, sources } = bindConfig(root, tree, diag, BLOCKS);
+type Read = (each: LineSink) => unknown;
+
+function load(read: Read, diag: Diagnostics): LoadResult {
+  const { value, sources } = bound(read, diag);
   validate(value, sources, diag);
   return { config: value, sources, diagnostics: diag };
+}
+
+// Each stage in a call of its own, returning only what the next needs: a frame
+// holds what it was given until it returns, and a large file's lines, words and
+// tree are worth letting go of (the GC copies every object it finds alive).
+
+function bound(read: Read, diag: Diagnostics): BindResult<typeof root.spec> {
+  return bindConfig(root, parsed(read, diag), diag, BLOCKS);
+}
+
+/** Each line is lexed and cut into tokens as it is read, so that its text and words array can go at once. */
+function parsed(read: Read, diag: Diagnostics): ConfNode[] {
+  const lexed = new Diagnostics();
+  const tokens = new Tokens();
+  read((line, indentOf) => tokens.add(lexLine(line, lexed), indentOf));
+  // the lexer's reports follow the reader's, in the order of a file read whole and then lexed
+  diag.append(lexed);
+  return parseTokens(tokens, diag, { topLevel: TOP_LEVEL_ONLY });
 }

@@ -15,15 +15,18 @@ import type { Diagnostics } from './diagnostics.js';
 import type { Code } from './codes/index.js';
 
 export interface ParseHints {
-  /** the indentation width of the line whose text starts at `loc` (default: col - 1) */
+  /** for parseLines: the indentation width of the line whose text starts at `loc` (default: col - 1); Tokens.add takes it directly */
   readonly indentOf?: (loc: Loc) => number | undefined;
   /** keywords that exist only at the top level: one inside a block means the block lost its '}' */
   readonly topLevel?: ReadonlySet<string>;
 }
 
-type Token =
-  | { readonly kind: 'statement'; readonly keyword: Word; readonly args: readonly Word[]; readonly indent?: number }
-  | { readonly kind: '{' | '}'; readonly at: Word; readonly indent?: number };
+/**
+ * A statement, already the tree's node for it (a leaf until a '{' follows), or
+ * a brace's word. No token object besides: a large file has 100,000s of them.
+ */
+type Token = ConfNode | Word;
+const isStatement = (t: Token): t is ConfNode => (t as ConfNode).keyword !== undefined;
 
 interface Problem {
   readonly code: Code;
@@ -33,7 +36,14 @@ interface Problem {
 }
 
 export function parseLines(lines: readonly (readonly Word[])[], diag: Diagnostics, hints: ParseHints = {}): ConfNode[] {
-  const tokens = tokenize(lines, hints.indentOf ?? ((loc) => loc.col - 1));
+  const tokens = new Tokens();
+  const indentOf = hints.indentOf ?? ((loc) => loc.col - 1);
+  for (const words of lines) tokens.add(words, indentOf);
+  return parseTokens(tokens, diag, hints);
+}
+
+/** The tree of the statements and braces cut so far. */
+export function parseTokens(tokens: Tokens, diag: Diagnostics, hints: ParseHints = {}): ConfNode[] {
   let budget = 0;
   let best = buildTree(tokens, hints, budget, false);
   if (best.unclosed > 0) {
@@ -54,29 +64,37 @@ const NO_ARGS: readonly Word[] = [];
 
 const isBrace = (w: Word): boolean => !w.quoted && (w.text === '{' || w.text === '}');
 
-/** Statements and braces, each with the indentation of its line when it is the first thing on it. */
-function tokenize(lines: readonly (readonly Word[])[], indentOf: (loc: Loc) => number | undefined): Token[] {
-  const tokens: Token[] = [];
-  let prev: Loc | undefined;
-  const indent = (w: Word) => (prev && prev.file === w.loc.file && prev.line === w.loc.line ? undefined : indentOf(w.loc));
-  for (const words of lines) {
+/**
+ * Statements and braces, each with the indentation of its line when it is the
+ * first thing on it, cut from lexed lines as they are added: load.ts adds each
+ * line as it is read, so that its words array is garbage at once.
+ */
+export class Tokens {
+  readonly list: Token[] = [];
+  /** each token's indentation, in a list of its own */
+  readonly indents: Array<number | undefined> = [];
+  /** where the last word added stands */
+  private prev: Loc | undefined;
+
+  add(words: readonly Word[], indentOf: (loc: Loc) => number | undefined): void {
     let i = 0;
     while (i < words.length) {
       const w = words[i]!;
-      const ind = indent(w);
+      const prev = this.prev;
+      const ind = prev && prev.file === w.loc.file && prev.line === w.loc.line ? undefined : indentOf(w.loc);
+      this.indents.push(ind);
       if (isBrace(w)) {
-        tokens.push({ kind: w.text as '{' | '}', at: w, indent: ind });
+        this.list.push(w);
         i++;
       } else {
         let j = i + 1;
         while (j < words.length && !isBrace(words[j]!)) j++;
-        tokens.push({ kind: 'statement', keyword: w, args: j === i + 1 ? NO_ARGS : words.slice(i + 1, j), indent: ind });
+        this.list.push({ keyword: w, args: j === i + 1 ? NO_ARGS : words.slice(i + 1, j) });
         i = j;
       }
-      prev = words[i - 1]!.loc;
+      this.prev = words[i - 1]!.loc;
     }
   }
-  return tokens;
 }
 
 interface Frame {
@@ -104,7 +122,7 @@ interface Tree {
  * the layout says so. `strayHints`: hint at the cause of a stray '}' (costs a
  * map entry per node).
  */
-function buildTree(tokens: readonly Token[], hints: ParseHints, budget: number, strayHints: boolean): Tree {
+function buildTree(tokens: Tokens, hints: ParseHints, budget: number, strayHints: boolean): Tree {
   const top: ConfNode[] = [];
   const stack: Frame[] = [];
   const problems: Problem[] = [];
@@ -112,8 +130,10 @@ function buildTree(tokens: readonly Token[], hints: ParseHints, budget: number, 
   let strays = 0;
   let unclosed = 0;
   let left = budget;
-  /** the statement a '{' would open */
-  let last: { node: ConfNode; list: ConfNode[]; indent?: number } | undefined;
+  // the statement a '{' would open, its list and indentation (variables, not an object per statement)
+  let last: ConfNode | undefined;
+  let lastList: ConfNode[] = top;
+  let lastIndent: number | undefined;
   /** the last '}' that closed a block opened at another indentation: a stray '}' after it hints at a missing '{' */
   let mismatch: { node: ConfNode; indent: number } | undefined;
 
@@ -141,38 +161,42 @@ function buildTree(tokens: readonly Token[], hints: ParseHints, budget: number, 
     }
   };
 
-  for (const t of tokens) {
-    if (t.kind === 'statement') {
-      if (left > 0) closeEarly(Math.min(left, endedBlocks(stack, t, hints)), t.keyword.loc);
-      const node: ConfNode = { keyword: t.keyword, args: t.args };
+  const { list, indents: tokenIndents } = tokens;
+  for (let k = 0; k < list.length; k++) {
+    const t = list[k]!;
+    const indent = tokenIndents[k];
+    if (isStatement(t)) {
+      if (left > 0) closeEarly(Math.min(left, endedBlocks(stack, t.keyword, indent, hints)), t.keyword.loc);
       const f = stack[stack.length - 1];
-      if (f && f.childIndent === undefined) f.childIndent = t.indent;
-      indents?.set(node, t.indent);
-      sink().push(node);
-      last = { node, list: sink(), indent: t.indent };
-    } else if (t.kind === '{') {
+      if (f && f.childIndent === undefined) f.childIndent = indent;
+      indents?.set(t, indent);
+      lastList = sink();
+      lastList.push(t);
+      last = t;
+      lastIndent = indent;
+    } else if (t.text === '{') {
       if (last) {
-        last.list.pop();
-        stack.push({ keyword: last.node.keyword, args: last.node.args, children: [], open: t.at.loc, indent: last.indent, synthetic: false });
+        lastList.pop();
+        stack.push({ keyword: last.keyword, args: last.args, children: [], open: t.loc, indent: lastIndent, synthetic: false });
       } else {
-        problems.push({ code: 'TSKAD_E_UNEXPECTED_BRACE', message: "'{' without a keyword before it; its contents are read as part of the enclosing block", loc: t.at.loc });
-        stack.push({ keyword: t.at, args: [], children: [], open: t.at.loc, synthetic: true });
+        problems.push({ code: 'TSKAD_E_UNEXPECTED_BRACE', message: "'{' without a keyword before it; its contents are read as part of the enclosing block", loc: t.loc });
+        stack.push({ keyword: t, args: [], children: [], open: t.loc, synthetic: true });
       }
       last = undefined;
     } else {
       last = undefined;
       if (stack.length === 0) {
         strays++;
-        problems.push({ code: 'TSKAD_E_UNEXPECTED_BRACE', message: "'}' without a matching '{'", loc: t.at.loc, ...(indents ? strayHint(mismatch, indents) : {}) });
+        problems.push({ code: 'TSKAD_E_UNEXPECTED_BRACE', message: "'}' without a matching '{'", loc: t.loc, ...(indents ? strayHint(mismatch, indents) : {}) });
         continue;
       }
-      if (left > 0 && t.indent !== undefined) {
-        const owner = ownerByIndent(stack, t.indent);
-        if (owner >= 0 && stack.length - 1 - owner <= left) closeEarly(stack.length - 1 - owner, t.at.loc);
+      if (left > 0 && indent !== undefined) {
+        const owner = ownerByIndent(stack, indent);
+        if (owner >= 0 && stack.length - 1 - owner <= left) closeEarly(stack.length - 1 - owner, t.loc);
       }
       const f = stack.pop()!;
-      const node = close(f, t.at.loc);
-      if (node && t.indent !== undefined && f.indent !== undefined && t.indent !== f.indent) mismatch = { node, indent: t.indent };
+      const node = close(f, t.loc);
+      if (node && indent !== undefined && f.indent !== undefined && indent !== f.indent) mismatch = { node, indent };
     }
   }
   while (stack.length) {
@@ -197,13 +221,13 @@ const where = (at: Loc, from: Loc): string => (at.file === from.file ? `line ${a
  * no deeper than the block's opening line although the block's first child was
  * deeper, or it is a keyword that exists only at the top level.
  */
-function endedBlocks(stack: readonly Frame[], t: Extract<Token, { kind: 'statement' }>, hints: ParseHints): number {
-  const topLevel = hints.topLevel?.has(t.keyword.text) === true && !t.keyword.quoted;
+function endedBlocks(stack: readonly Frame[], keyword: Word, indent: number | undefined, hints: ParseHints): number {
+  const topLevel = hints.topLevel?.has(keyword.text) === true && !keyword.quoted;
   let n = 0;
   for (let k = stack.length - 1; k >= 0; k--) {
     const f = stack[k]!;
     if (f.synthetic) break;
-    const dedented = t.indent !== undefined && f.indent !== undefined && f.childIndent !== undefined && f.childIndent > f.indent && t.indent <= f.indent;
+    const dedented = indent !== undefined && f.indent !== undefined && f.childIndent !== undefined && f.childIndent > f.indent && indent <= f.indent;
     if (!topLevel && !dedented) break;
     n++;
   }

@@ -29,12 +29,21 @@ export interface ReadOptions {
   readonly maxLines?: number;
 }
 
+/** The indentation width (tabs to 8) of the line `loc` starts, when `loc` is where its text begins. */
+export type IndentOf = (loc: Loc) => number | undefined;
+
 export interface ReadResult {
-  /** statements and lone braces, in order */
+  /** statements and lone braces, in order (none when they went to a LineSink) */
   readonly lines: readonly SourceText[];
-  /** the indentation width (tabs to 8) of the line `loc` starts, when `loc` is where its text begins */
-  readonly indentOf: (loc: Loc) => number | undefined;
+  readonly indentOf: IndentOf;
 }
+
+/**
+ * Takes each line as soon as it is read: load.ts lexes it there, so that a
+ * large file's lines become garbage young instead of all being held (and
+ * copied by the GC) until the last one is read.
+ */
+export type LineSink = (line: SourceText, indentOf: IndentOf) => void;
 
 /** keepalived has no such limit; it guards against configurations that expand without end. */
 export const MAX_EXPANDED_LINES = 5_000_000;
@@ -47,11 +56,17 @@ const KEEPALIVED_MAX_LINE = 1023;
  * It is its own statement, blanks around it aside (an `include` aside too).
  */
 const PLAIN_STATEMENT = /^[ \t]*[^ \t@$~#!"\\{}][^#!"\\{}$]*$/;
+/** such a statement that opens a block: `real_server 192.0.2.1 80 {` */
+const BLOCK_OPENING = /^[ \t]*[^ \t@$~#!"\\{}][^#!"\\{}$]*\{[ \t]*$/;
+/** a lone '}' */
+const BLOCK_CLOSING = /^[ \t]*\}[ \t]*$/;
 /** shared by every line that pulls in no other lines */
 const NO_LINES: readonly SourceText[] = [];
+const CR = 13;
 
-export function readConfigFile(path: string, opts: ReadOptions, diag: Diagnostics): ReadResult {
-  const r = new Reader(opts, diag);
+/** With `each`, every line goes to it as it is read instead of into `lines`. */
+export function readConfigFile(path: string, opts: ReadOptions, diag: Diagnostics, each?: LineSink): ReadResult {
+  const r = new Reader(opts, diag, each);
   let text: string;
   let real: string;
   try {
@@ -66,8 +81,8 @@ export function readConfigFile(path: string, opts: ReadOptions, diag: Diagnostic
 }
 
 /** The same reading of text from memory; `file` is the name its positions carry. */
-export function readConfigText(text: string, file: string, opts: ReadOptions, diag: Diagnostics): ReadResult {
-  const r = new Reader(opts, diag);
+export function readConfigText(text: string, file: string, opts: ReadOptions, diag: Diagnostics, each?: LineSink): ReadResult {
+  const r = new Reader(opts, diag, each);
   r.readFile(text, { name: file, shownDir: opts.dir ?? '.', dir: resolve(opts.dir ?? '.'), real: undefined });
   return r.result();
 }
@@ -106,6 +121,7 @@ class Reader {
   constructor(
     private readonly opts: ReadOptions,
     private readonly diag: Diagnostics,
+    private readonly each: LineSink = (line) => this.out.push(line),
   ) {
     this.checks = opts.includeCheck ? ALL_CHECKS : 0;
     this.defs = new Definitions({
@@ -116,26 +132,26 @@ class Reader {
   }
 
   result(): ReadResult {
-    return {
-      lines: this.out,
-      indentOf: (loc) => {
-        const l = this.indents.get(loc.file);
-        return l && l.cols[loc.line - 1] === loc.col ? l.widths[loc.line - 1] : undefined;
-      },
-    };
+    return { lines: this.out, indentOf: this.indentOf };
   }
+
+  private readonly indentOf: IndentOf = (loc) => {
+    const l = this.indents.get(loc.file);
+    return l && l.cols[loc.line - 1] === loc.col ? l.widths[loc.line - 1] : undefined;
+  };
 
   readFile(text: string, frame: FileFrame): void {
     const { name } = frame;
     this.files.push(frame);
     const saved = this.checks;
-    const rows = text.split('\n');
-    if (rows[rows.length - 1] === '') rows.pop();
     const layout = { cols: [] as number[], widths: [] as number[] };
     this.indents.set(name, layout);
-    for (let i = 0; i < rows.length && !this.stopped; i++) {
-      const raw = rows[i]!;
-      const row = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    // row by row, not text.split('\n'): a large file's rows then need not all be held at once
+    for (let start = 0, i = 0; start < text.length && !this.stopped; i++) {
+      const nl = text.indexOf('\n', start);
+      const end = nl < 0 ? text.length : nl;
+      const row = text.slice(start, text.charCodeAt(end - 1) === CR && end > start ? end - 1 : end);
+      start = end + 1;
       indentation(row, layout);
       this.physical(row, { file: name, line: i + 1, col: 1 });
     }
@@ -162,14 +178,7 @@ class Reader {
       this.endDefinition();
       return;
     }
-    if (!this.pending && PLAIN_STATEMENT.test(row)) {
-      let start = 0;
-      while (row[start] === ' ' || row[start] === '\t') start++;
-      if (!row.startsWith('include', start)) {
-        this.emit(SourceText.at(row.slice(start, trimmedEnd(row, row.length)), { file: loc.file, line: loc.line, col: loc.col + start }));
-        return;
-      }
-    }
+    if (!this.pending && this.simple(row, loc)) return;
     const { text, continuation } = decomment(SourceText.at(row, loc));
     if (this.pending) {
       // a line of blanks or a comment neither adds to the definition nor ends it
@@ -178,6 +187,28 @@ class Reader {
       return;
     }
     if (text.length) this.process(text, continuation, 0);
+  }
+
+  /**
+   * The lines of a large file nearly all are: a plain statement, a plain
+   * statement opening a block, or a lone '}'. Read straight to what the full
+   * path (decomment, expand, cut at the brace) would make of them; false for
+   * any other line.
+   */
+  private simple(row: string, loc: Loc): boolean {
+    const start = blanksFrom(row, 0);
+    if (row.startsWith('include', start)) return false;
+    const at = (i: number): Loc => ({ file: loc.file, line: loc.line, col: loc.col + i });
+    if (PLAIN_STATEMENT.test(row)) {
+      this.emit(SourceText.at(row.slice(start, trimmedEnd(row, row.length)), at(start)));
+    } else if (BLOCK_OPENING.test(row)) {
+      const brace = row.lastIndexOf('{');
+      this.emit(SourceText.at(row.slice(start, trimmedEnd(row, brace)), at(start)));
+      this.emit(SourceText.at('{', at(brace)));
+    } else if (BLOCK_CLOSING.test(row)) {
+      this.emit(SourceText.at('}', at(start)));
+    } else return false;
+    return true;
   }
 
   private endDefinition(): void {
@@ -302,9 +333,8 @@ class Reader {
     }
     if (at > 0) this.emit(line.slice(0, trimmedEnd(line.text, at)));
     this.emit(line.slice(at, at + 1));
-    const rest = line.slice(at + 1);
-    const restAt = /^[ \t]*/.exec(rest.text)![0].length;
-    return restAt < rest.length ? rest.slice(restAt) : undefined;
+    const restAt = blanksFrom(line.text, at + 1);
+    return restAt < line.length ? line.slice(restAt) : undefined;
   }
 
   /**
@@ -326,7 +356,7 @@ class Reader {
 
   private emit(line: SourceText): void {
     if (!this.step(line)) return;
-    this.out.push(line);
+    this.each(line, this.indentOf);
     if (line.text.startsWith('include_check') && /^include_check([ \t]|$)/.test(line.text)) this.includeCheck(line);
   }
 
@@ -389,6 +419,13 @@ function trimmedEnd(text: string, end: number): number {
   let e = end;
   while (e > 0 && (text[e - 1] === ' ' || text[e - 1] === '\t')) e--;
   return e;
+}
+
+/** The offset of the first character at or after `start` that is not a blank (a regex match per brace line cost more). */
+function blanksFrom(text: string, start: number): number {
+  let i = start;
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  return i;
 }
 
 /** Records where a line's text starts, and its indentation width with tabs to the next multiple of 8. */

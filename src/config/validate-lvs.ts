@@ -4,7 +4,7 @@
 // what `keepalived -t` reports is an error here; what keepalived -t accepts
 // but then silently drops or ignores is a warning.
 import type { Diagnostics } from './diagnostics.js';
-import { pathKey, type SourceMap } from './bind.js';
+import type { SourceMap } from './bind.js';
 import type { Loc } from './source.js';
 import type { Code } from './codes/index.js';
 import type { Path } from './schema/dsl.js';
@@ -29,13 +29,7 @@ interface Cx {
 }
 
 export function validateLvs(config: Config, sources: SourceMap, diag: Diagnostics): void {
-  const loc = (path: Path): Loc | undefined => {
-    for (let p = path; p.length; p = p.slice(0, -1)) {
-      const l = sources.get(pathKey(p));
-      if (l) return l;
-    }
-    return undefined;
-  };
+  const loc = (path: Path): Loc | undefined => sources.nearest(path);
   const canonical = new Map<string, string>();
   const cx: Cx = {
     config,

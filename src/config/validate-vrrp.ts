@@ -6,7 +6,7 @@
 // before it is defined is ignored; those checks compare source positions.
 // Positions in different files (include) are taken to be in order.
 import type { Diagnostics } from './diagnostics.js';
-import { pathKey, type SourceMap } from './bind.js';
+import type { SourceMap } from './bind.js';
 import type { Config } from './schema/index.js';
 import type { Code } from './codes/index.js';
 import type { Loc } from './source.js';
@@ -36,11 +36,7 @@ class Checker {
 
   /** Where `path` was written, or the nearest enclosing line that was. */
   loc(path: Path): Loc | undefined {
-    for (let p = [...path]; p.length > 0; p = p.slice(0, -1)) {
-      const l = this.sources.get(pathKey(p));
-      if (l) return l;
-    }
-    return undefined;
+    return this.sources.nearest(path);
   }
 
   report(code: Code, message: string, path: Path, hint?: string): void {
@@ -521,13 +517,15 @@ function checkTrackGroups(c: Checker): void {
  * multicast are separate VRID spaces.
  */
 function checkVridConflicts(c: Checker): void {
-  const insts = c.instances;
   const g = c.globals;
-  for (let n = 1; n < insts.length; n++) {
-    for (let m = 0; m < n; m++) {
-      const { inst: a, i } = insts[m]!;
-      const { inst: b, i: j } = insts[n]!;
-      if (a.virtualRouterId !== b.virtualRouterId || eff.instanceFamily(a) !== eff.instanceFamily(b)) continue;
+  // only instances of one VRID can conflict: compare within each VRID, not every pair of a large configuration
+  const byVrid = new Map<number, Array<Checker['instances'][number]>>();
+  for (const entry of c.instances) {
+    const { inst: b, i: j } = entry;
+    let earlier = byVrid.get(b.virtualRouterId);
+    if (!earlier) byVrid.set(b.virtualRouterId, (earlier = []));
+    for (const { inst: a, i } of earlier) {
+      if (eff.instanceFamily(a) !== eff.instanceFamily(b)) continue;
       if (eff.isUnicast(a) !== eff.isUnicast(b)) continue;
       const at = ['vrrpInstance', j, 'virtualRouterId'];
       if (eff.isUnicast(a)) {
@@ -545,6 +543,7 @@ function checkVridConflicts(c: Checker): void {
       }
       break;
     }
+    earlier.push(entry);
   }
 }
 
