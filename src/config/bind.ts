@@ -4,40 +4,12 @@
 import type { ConfNode, Loc } from './source.js';
 import type { Diagnostics } from './diagnostics.js';
 import type { Code } from './codes/index.js';
-import { INVALID, reportZod, type Block, type BlockSpec, type BlockValue, type Keyword, type Path, type ReadCx } from './schema/dsl.js';
+import { absentValues, fresh, INVALID, reportZod, type Block, type BlockSpec, type BlockValue, type Keyword, type Path, type ReadCx } from './schema/dsl.js';
 import { suggest } from './didyoumean.js';
 import { safeParseFast } from './schema/fast-parse.js';
 import { SourceMap, type SourceNode } from './source-map.js';
 
 export { SourceMap };
-
-interface Absent {
-  readonly field: string;
-  readonly kw: Keyword;
-  readonly required: boolean;
-  readonly value: unknown;
-}
-const absentCache = new WeakMap<Block, readonly Absent[]>();
-/** Each field's value when its keyword is not written, worked out once per block. */
-function absentValues(b: Block): readonly Absent[] {
-  let list = absentCache.get(b);
-  if (!list) {
-    list = Object.entries(b.spec).map(([field, kw]) => {
-      const r = kw.schema.safeParse(undefined);
-      return r.success ? { field, kw, required: false, value: r.data } : { field, kw, required: true, value: undefined };
-    });
-    absentCache.set(b, list);
-  }
-  return list;
-}
-/** A fresh copy of a default (plain data), so no two model objects share one. */
-function fresh(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(fresh);
-  if (typeof v !== 'object' || v === null) return v;
-  const o: Record<string, unknown> = {};
-  for (const k in v) o[k] = fresh((v as Record<string, unknown>)[k]);
-  return o;
-}
 
 export interface BindResult<B extends BlockSpec> {
   value: BlockValue<B>;

@@ -297,14 +297,18 @@ export type ScriptVerdict = {
  */
 export class ScriptJudge {
   private readonly security: boolean;
-  private readonly defaultUser: DefaultUser;
+  private resolvedDefaultUser: DefaultUser | undefined;
 
   constructor(
-    g: Config['globalDefs'],
+    private readonly g: Config['globalDefs'],
     private readonly env: HostEnv,
   ) {
     this.security = g.enableScriptSecurity;
-    this.defaultUser = resolveDefaultUser(g, env, this.security);
+  }
+
+  /** resolved on the first script that needs it: a lookup through NSS (getent) costs a process, which a config without scripts need not pay */
+  private get defaultUser(): DefaultUser {
+    return (this.resolvedDefaultUser ??= resolveDefaultUser(this.g, this.env, this.security));
   }
 
   /** `blockUser`: the `user` of the block the script is in (vrrp_script, MISC_CHECK). */

@@ -55,6 +55,8 @@ export interface Keyword<S extends z.ZodType = z.ZodType> {
   readonly item: z.ZodType;
   /** the reader returns values it has validated itself: the binder does not check them again */
   readonly checked: boolean;
+  /** the field's value when the keyword is not written: what `schema` gives for undefined (a test holds them equal) */
+  readonly absent: Absence;
   readonly read: (node: ConfNode, cx: ReadCx) => unknown;
   /** one line's value back to config lines (for `many`, called per element) */
   readonly print: (value: any, name: string) => Printed[];
@@ -68,7 +70,7 @@ export interface Keyword<S extends z.ZodType = z.ZodType> {
 export type BlockSpec = Record<string, Keyword>;
 export type BlockValue<B extends BlockSpec> = { [F in keyof B]: z.output<B[F]['schema']> };
 
-/** A finished block: its fields, and the zod object built from them. */
+/** A finished block: its fields, and the zod object built from them (on first use). */
 export interface Block<B extends BlockSpec = BlockSpec> {
   readonly spec: B;
   readonly schema: z.ZodType<BlockValue<B>>;
@@ -80,16 +82,21 @@ export const snakeCase = (field: string): string => field.replace(/[A-Z]/g, (c) 
 
 export function block<B extends BlockSpec>(spec: B): Block<B> {
   const byName = new Map<string, string>();
-  const shape: Record<string, z.ZodType> = {};
   for (const [field, kw] of Object.entries(spec)) {
     if (kw.names.length === 0) kw.names = [snakeCase(field)];
     for (const n of [...kw.names, ...kw.aliases, ...kw.synonyms]) {
       if (byName.has(n)) throw new Error(`keyword ${n} defined twice`);
       byName.set(n, field);
     }
-    shape[field] = kw.schema;
   }
-  return { spec, schema: z.object(shape) as unknown as z.ZodType<BlockValue<B>>, byName };
+  let schema: z.ZodType<BlockValue<B>> | undefined;
+  return {
+    spec,
+    get schema() {
+      return (schema ??= z.object(Object.fromEntries(Object.entries(spec).map(([field, kw]) => [field, kw.schema]))) as unknown as z.ZodType<BlockValue<B>>);
+    },
+    byName,
+  };
 }
 
 // ---------------------------------------------------------------- printing
@@ -117,11 +124,38 @@ export interface Opts {
 
 const names = (o: Opts): string[] => (o.name === undefined ? [] : Array.isArray(o.name) ? o.name : [o.name]);
 
-/** Build a Keyword from its parts; `schema` is the value's schema with its default. */
+/**
+ * What a field is when its keyword is not written: a default (plain data, to
+ * be copied with `fresh` before use), nothing (undefined), or required.
+ */
+export type Absence = { readonly required: false; readonly value: unknown } | { readonly required: true; readonly value: undefined };
+const REQUIRED: Absence = { required: true, value: undefined };
+const NOTHING: Absence = { required: false, value: undefined };
+/** absent from a `withDefault` field: its default, or nothing */
+const absentAs = (def: unknown): Absence => (def === undefined ? NOTHING : { required: false, value: def });
+
+/**
+ * A value, or how to make it. A keyword's zod schemas are made on first use:
+ * a `-t` then pays only for the keywords its file has, not for the ~2,000
+ * zod objects of every keyword there is.
+ */
+type Lazy<S> = S | (() => S);
+function once<S>(make: Lazy<S>): () => S {
+  if (typeof make !== 'function') return () => make;
+  let s: S | undefined;
+  return () => (s ??= (make as () => S)());
+}
+
+/**
+ * Build a Keyword from its parts; `schema` is the value's schema with its
+ * default. `absent`, when the constructor knows it, spares building the
+ * schema to learn it.
+ */
 export function keyword<S extends z.ZodType>(
   parts: {
-    schema: S;
-    item?: z.ZodType;
+    schema: Lazy<S>;
+    item?: Lazy<z.ZodType>;
+    absent?: Lazy<Absence>;
     shape?: Keyword['shape'];
     many?: boolean;
     checked?: boolean;
@@ -131,6 +165,10 @@ export function keyword<S extends z.ZodType>(
     members?: Record<string, Keyword>;
   } & Opts,
 ): Keyword<S> {
+  const schema = once(parts.schema);
+  const item = parts.item === undefined ? schema : once(parts.item);
+  const known = parts.absent === undefined ? undefined : once(parts.absent);
+  let absent: Absence | undefined;
   return {
     names: names(parts),
     aliases: parts.aliases ?? [],
@@ -138,8 +176,15 @@ export function keyword<S extends z.ZodType>(
     firstWins: parts.firstWins ?? false,
     shape: parts.shape ?? 'line',
     many: parts.many ?? false,
-    schema: parts.schema,
-    item: parts.item ?? parts.schema,
+    get schema() {
+      return schema();
+    },
+    get item() {
+      return item();
+    },
+    get absent() {
+      return (absent ??= known ? known() : absenceOf(schema()));
+    },
     checked: parts.checked ?? false,
     read: parts.read,
     print: parts.print,
@@ -147,6 +192,37 @@ export function keyword<S extends z.ZodType>(
     ...(parts.block ? { block: parts.block } : {}),
     ...(parts.members ? { members: parts.members } : {}),
   };
+}
+
+/** What zod makes of undefined: the field's default, nothing, or a failure (required). */
+function absenceOf(s: z.ZodType): Absence {
+  const r = s.safeParse(undefined);
+  return r.success ? { required: false, value: r.data } : REQUIRED;
+}
+
+/** The same keyword with some parts changed; its schemas stay unbuilt until used. */
+export function derive<S extends z.ZodType, T extends z.ZodType = S>(
+  kw: Keyword<S>,
+  parts: { schema?: () => T; item?: () => z.ZodType; absent?: Absence; firstWins?: boolean; read?: Keyword['read'] },
+): Keyword<T> {
+  return keyword<T>({
+    name: [...kw.names],
+    aliases: [...kw.aliases],
+    synonyms: [...kw.synonyms],
+    doc: kw.doc,
+    firstWins: parts.firstWins ?? kw.firstWins,
+    shape: kw.shape,
+    many: kw.many,
+    checked: kw.checked,
+    schema: parts.schema ?? (() => kw.schema as unknown as T),
+    item: parts.item ?? (() => kw.item),
+    // a new schema brings its own absence, unless given
+    ...(parts.absent ? { absent: parts.absent } : parts.schema ? {} : { absent: () => kw.absent }),
+    read: parts.read ?? kw.read,
+    print: kw.print,
+    ...(kw.block ? { block: kw.block } : {}),
+    ...(kw.members ? { members: { ...kw.members } } : {}),
+  });
 }
 
 /** The words after the keyword, checked for count. */
@@ -185,7 +261,8 @@ export function flag(o: Opts & { def?: boolean; noArg?: boolean } = {}): Keyword
   const def = o.def ?? false;
   return keyword({
     ...o,
-    schema: z.boolean().default(def),
+    schema: () => z.boolean().default(def),
+    absent: { required: false, value: def },
     read: (node, cx) => {
       const ws = argWords(node, cx, 0, o.noArg ? 0 : 1);
       if (ws === INVALID) return INVALID;
@@ -197,14 +274,15 @@ export function flag(o: Opts & { def?: boolean; noArg?: boolean } = {}): Keyword
 
 /** One argument, converted by `conv` and checked by `schema` (which carries the default). */
 export function one<S extends z.ZodType>(
-  schema: S,
+  schema: Lazy<S>,
   conv: (text: string) => unknown,
-  o: Opts & { print?: (v: z.output<S>) => string } = {},
+  o: Opts & { print?: (v: z.output<S>) => string; absent?: Absence } = {},
 ): Keyword<S> {
+  const made = once(schema);
   return keyword({
     ...o,
-    schema,
-    item: unwrapOptional(schema),
+    schema: made,
+    item: () => unwrapOptional(made()),
     read: (node, cx) => {
       const ws = argWords(node, cx, 1, 1);
       return ws === INVALID ? INVALID : conv(ws[0]!.text);
@@ -227,7 +305,7 @@ export function unwrapOptional(s: z.ZodType): z.ZodType {
 export function int(min: number, max: number, def?: undefined, o?: Opts): Keyword<z.ZodOptional<z.ZodNumber>>;
 export function int(min: number, max: number, def: number, o?: Opts): Keyword<z.ZodDefault<z.ZodNumber>>;
 export function int(min: number, max: number, def?: number, o: Opts = {}): Keyword {
-  return one(withDefault(z.number().int().min(min).max(max), def), toInteger, o);
+  return one(() => withDefault(z.number().int().min(min).max(max), def), toInteger, { ...o, absent: absentAs(def) });
 }
 
 /**
@@ -238,17 +316,19 @@ export function int(min: number, max: number, def?: number, o: Opts = {}): Keywo
 export function seconds(min: number, max: number, def?: undefined, o?: Opts): Keyword<z.ZodOptional<z.ZodNumber>>;
 export function seconds(min: number, max: number, def: number, o?: Opts): Keyword<z.ZodDefault<z.ZodNumber>>;
 export function seconds(min: number, max: number, def?: number, o: Opts = {}): Keyword {
-  const loose = z.number().min(Math.min(min, def ?? min)).max(max);
+  const loose = () => z.number().min(Math.min(min, def ?? min)).max(max);
   // a value out of range is one error, not two: the range check aborts before the resolution one
-  const strict = z
-    .number()
-    .min(min, { abort: true })
-    .max(max, { abort: true })
-    .refine((v) => Math.abs(v * 1e6 - Math.round(v * 1e6)) < 1e-3, { message: 'has more than 6 decimal places (keepalived timers count microseconds)' });
+  const strict = () =>
+    z
+      .number()
+      .min(min, { abort: true })
+      .max(max, { abort: true })
+      .refine((v) => Math.abs(v * 1e6 - Math.round(v * 1e6)) < 1e-3, { message: 'has more than 6 decimal places (keepalived timers count microseconds)' });
   return keyword({
     ...o,
-    schema: withDefault(loose, def),
+    schema: () => withDefault(loose(), def),
     item: strict,
+    absent: absentAs(def),
     read: (node, cx) => {
       const ws = argWords(node, cx, 1, 1);
       return ws === INVALID ? INVALID : toNumber(ws[0]!.text);
@@ -262,13 +342,13 @@ export function seconds(min: number, max: number, def?: number, o: Opts = {}): K
  * can tell "not set here" from "off" and inherit (smtp_alert, real_server alpha…).
  */
 export function optionalFlag(o: Opts = {}): Keyword<z.ZodOptional<z.ZodBoolean>> {
-  return { ...flag(o), schema: z.boolean().optional(), item: z.boolean() };
+  return derive(flag(o), { schema: () => z.boolean().optional(), item: () => z.boolean(), absent: NOTHING });
 }
 
 export function str(def?: undefined, o?: Opts): Keyword<z.ZodOptional<z.ZodString>>;
 export function str(def: string, o?: Opts): Keyword<z.ZodDefault<z.ZodString>>;
 export function str(def?: string, o: Opts = {}): Keyword {
-  return one(withDefault(z.string().min(1), def), (t) => t, o);
+  return one(() => withDefault(z.string().min(1), def), (t) => t, { ...o, absent: absentAs(def) });
 }
 
 type Enum<T extends readonly [string, ...string[]]> = z.ZodEnum<{ [K in T[number]]: K }>;
@@ -278,7 +358,7 @@ export function oneOf<const T extends readonly [string, ...string[]]>(values: T,
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T, def: T[number], o?: Opts & { ci?: boolean }): Keyword<z.ZodDefault<Enum<T>>>;
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T, def?: T[number], o: Opts & { ci?: boolean } = {}): Keyword {
   const conv = (t: string) => (o.ci ? (values.find((v) => v.toLowerCase() === t.toLowerCase()) ?? t) : t);
-  return one(withDefault(z.enum(values), def), conv, o);
+  return one(() => withDefault(z.enum(values), def), conv, { ...o, absent: absentAs(def) });
 }
 
 export const toNumber = (t: string): number => (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t) ? Number(t) + 0 : Number.NaN);
@@ -311,11 +391,12 @@ export function words<S extends z.ZodType>(
   print: (v: NonNullable<z.output<S>>) => string[],
   o: WordsOpts = {},
 ): Keyword {
-  const item = unwrapOptional(schema);
+  const item = once(() => unwrapOptional(schema));
   return keyword({
     ...o,
-    schema: o.many ? z.array(item).default([]) : schema,
+    schema: o.many ? () => z.array(item()).default([]) : (schema as z.ZodType),
     item,
+    ...(o.many ? { absent: { required: false, value: [] } } : {}),
     many: o.many,
     read: (node, cx) => {
       const ws = argWords(node, cx, min, max);
@@ -338,7 +419,8 @@ export function lines<S extends z.ZodType>(
   return keyword({
     ...o,
     shape: 'block',
-    schema: z.array(element).default([]),
+    schema: () => z.array(element).default([]),
+    absent: { required: false, value: [] },
     checked: true,
     read: (node, cx) => {
       const out: unknown[] = [];
@@ -364,17 +446,18 @@ export function lines<S extends z.ZodType>(
 
 /** A `{ }` block of bare words, any number per line (`notification_email`, sync group `group`). */
 export function wordBlock(o: Opts & { element?: z.ZodType<string> } = {}): Keyword<z.ZodDefault<z.ZodArray<z.ZodString>>> {
-  const element = o.element ?? z.string();
+  const element = once(() => o.element ?? z.string());
   return keyword({
     ...o,
     shape: 'block',
-    schema: z.array(z.string()).default([]),
+    schema: () => z.array(z.string()).default([]),
+    absent: { required: false, value: [] },
     checked: true,
     read: (node, cx) => {
       const out: string[] = [];
       for (const child of node.children ?? []) {
         for (const w of [child.keyword, ...child.args]) {
-          const r = safeParseFast(element, w.text);
+          const r = safeParseFast(element(), w.text);
           if (!r.success) {
             reportZod(cx, r.error, w.loc, w.text);
             continue;
@@ -424,13 +507,11 @@ export function sub<B extends BlockSpec, H extends z.ZodRawShape = {}>(
 ): Keyword<z.ZodOptional<z.ZodType<SubValue<B, H>>>>;
 export function sub<B extends BlockSpec, H extends z.ZodRawShape = {}>(inner: Block<B>, o?: SubOpts<H>): Keyword<z.ZodType<SubValue<B, H>>>;
 export function sub<B extends BlockSpec, H extends z.ZodRawShape = {}>(inner: Block<B>, o: SubOpts<H> = {}): Keyword {
-  const headSchema = z.object(o.head?.shape ?? ({} as H));
-  const itemSchema = (o.head ? z.intersection(headSchema, inner.schema) : inner.schema) as z.ZodType;
-  const schema = o.many
-    ? z.array(itemSchema).default([])
-    : o.optional
-      ? itemSchema.optional()
-      : itemSchema.default(() => inner.schema.parse({}) as never);
+  const headSchema = once(() => z.object(o.head?.shape ?? ({} as H)));
+  const itemSchema = once(() => (o.head ? z.intersection(headSchema(), inner.schema) : inner.schema) as z.ZodType);
+  const schema = () =>
+    o.many ? z.array(itemSchema()).default([]) : o.optional ? itemSchema().optional() : itemSchema().default(() => blockDefaults(inner) as never);
+  const absent = (): Absence => (o.many ? { required: false, value: [] } : o.optional ? NOTHING : { required: false, value: blockDefaults(inner) });
   const headFields = Object.keys(o.head?.shape ?? {});
   // the head's fields start the block's value: a keyword of the same name would overwrite one
   const clash = headFields.find((f) => f in inner.spec);
@@ -441,6 +522,7 @@ export function sub<B extends BlockSpec, H extends z.ZodRawShape = {}>(inner: Bl
     many: o.many,
     schema,
     item: itemSchema,
+    absent,
     checked: true,
     block: inner as unknown as Block,
     read: (node, cx) => {
@@ -450,7 +532,7 @@ export function sub<B extends BlockSpec, H extends z.ZodRawShape = {}>(inner: Bl
         if (ws === INVALID) return INVALID;
         const read = o.head.read(ws, cx, node);
         if (read === INVALID) return INVALID;
-        const r = safeParseFast(headSchema, read);
+        const r = safeParseFast(headSchema(), read);
         if (!r.success) {
           reportZod(cx, r.error, node.args[0]?.loc ?? node.keyword.loc, node.keyword.text);
           return INVALID;
@@ -483,8 +565,8 @@ export function tagged<const M extends Record<string, Keyword>>(members: M, o: {
     for (const a of [...kw.aliases, ...kw.synonyms]) byName.set(a, kw);
   }
   // the tag is part of each element's schema, so validation keeps it and picks the right member
-  const item = z.union(
-    Object.entries(members).map(([name, m]) => z.intersection(z.object({ type: z.literal(name) }), m.item)) as unknown as [z.ZodType, z.ZodType],
+  const item = once(() =>
+    z.union(Object.entries(members).map(([name, m]) => z.intersection(z.object({ type: z.literal(name) }), m.item)) as unknown as [z.ZodType, z.ZodType]),
   );
   return keyword({
     name: Object.keys(members),
@@ -495,8 +577,9 @@ export function tagged<const M extends Record<string, Keyword>>(members: M, o: {
     many: true,
     checked: true,
     members,
-    schema: z.array(item).default([]) as unknown as z.ZodDefault<z.ZodArray<z.ZodType<Item>>>,
+    schema: () => z.array(item()).default([]) as unknown as z.ZodDefault<z.ZodArray<z.ZodType<Item>>>,
     item,
+    absent: { required: false, value: [] },
     read: (node, cx) => {
       const kw = byName.get(node.keyword.text)!;
       const v = kw.read(node, cx);
@@ -520,7 +603,7 @@ export function tagged<const M extends Record<string, Keyword>>(members: M, o: {
 
 /** A keyword the block cannot do without (`virtual_router_id`): missing → TSKAD_E_MISSING_KEYWORD. */
 export function required<S extends z.ZodType>(kw: Keyword<S>): Keyword<z.ZodType<NonNullable<z.output<S>>>> {
-  return { ...kw, schema: unwrapOptional(kw.schema) as z.ZodType<NonNullable<z.output<S>>> };
+  return derive(kw, { schema: () => unwrapOptional(kw.schema) as z.ZodType<NonNullable<z.output<S>>>, absent: REQUIRED });
 }
 
 /** Every block reachable from `b`, named by the keyword that opens it (for "belongs in X" hints). */
@@ -543,13 +626,59 @@ export function blocksUnder(b: Block, name = 'the top level'): Array<{ name: str
 }
 
 /** keepalived keeps the first of these and reports a repeat as an error. */
-export const firstWins = <S extends z.ZodType>(kw: Keyword<S>): Keyword<S> => ({ ...kw, firstWins: true });
+export const firstWins = <S extends z.ZodType>(kw: Keyword<S>): Keyword<S> => derive(kw, { firstWins: true });
 
 /** The value a field has when its keyword is absent. */
 export const defaultOf = (kw: Keyword): unknown => {
   const r = kw.schema.safeParse(undefined);
   return r.success ? r.data : undefined;
 };
+
+/** A field of a block, and what it is when its keyword is not written. */
+export interface Absent {
+  readonly field: string;
+  readonly kw: Keyword;
+  /** no default: the block is incomplete without it */
+  readonly required: boolean;
+  /** the default (plain data, to be copied with `fresh` before use); undefined for none */
+  readonly value: unknown;
+}
+const absentCache = new WeakMap<Block, readonly Absent[]>();
+
+/** Each field's value when its keyword is not written, gathered once per block. */
+export function absentValues(b: Block): readonly Absent[] {
+  let list = absentCache.get(b);
+  if (!list) {
+    list = Object.entries(b.spec).map(([field, kw]) => ({ field, kw, ...kw.absent }));
+    absentCache.set(b, list);
+  }
+  return list;
+}
+
+/**
+ * A block's value when none of its keywords is written: what zod's parse of
+ * `{}` gives (each default, in the fields' order; no key for an optional
+ * field), built from the fields' defaults instead, because the first parse
+ * of an object schema compiles zod's object parser, milliseconds that every
+ * `-t` paid for each block kind the config leaves out.
+ */
+export function blockDefaults(b: Block): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const a of absentValues(b)) {
+    if (a.required) throw new Error(`a ${a.kw.names[0]} block cannot default: ${a.field} is required`);
+    if (a.value !== undefined) out[a.field] = fresh(a.value);
+  }
+  return out;
+}
+
+/** A fresh copy of a default (plain data), so no two model objects share one. */
+export function fresh(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(fresh);
+  if (typeof v !== 'object' || v === null) return v;
+  const o: Record<string, unknown> = {};
+  for (const k in v) o[k] = fresh((v as Record<string, unknown>)[k]);
+  return o;
+}
 
 /** A block's value back to config lines; fields at their default are left out. */
 export function printBlock(b: Block, value: Record<string, unknown>): Printed[] {

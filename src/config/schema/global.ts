@@ -10,7 +10,7 @@ import { isIP } from 'node:net';
 import type { ConfNode, Word } from '../source.js';
 import {
   firstWins,
-  INVALID, argWords, block, flag, int, keyword, one, optionalFlag, seconds, str, sub, toNumber, wordBlock, words,
+  INVALID, argWords, block, derive, flag, int, keyword, one, optionalFlag, seconds, str, sub, toNumber, wordBlock, words,
   type Keyword, type Opts, type ReadCx,
 } from './dsl.js';
 import { ipAddress, port, scriptKeyword, scriptSchema } from './common.js';
@@ -46,15 +46,14 @@ const printWord = (v: string, name: string) => [{ words: [name, v] }];
 
 /** For the keywords keepalived ignores whole, with an error, when given more than one word. */
 function onlyOne<S extends z.ZodType>(kw: Keyword<S>): Keyword<S> {
-  return {
-    ...kw,
+  return derive(kw, {
     read: (node, cx) => {
       const extra = node.args[1];
       if (!extra) return kw.read(node, cx);
       cx.report('TSKAD_E_TOO_MANY_ARGUMENTS', `${node.keyword.text} takes one argument; the line is ignored, as keepalived ignores it`, extra.loc);
       return INVALID;
     },
-  };
+  });
 }
 
 function bad(cx: ReadCx, w: Word, message: string): typeof INVALID {

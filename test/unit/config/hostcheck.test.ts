@@ -371,3 +371,13 @@ vrrp_instance VI_1 {
   if (process.geteuid?.() === 0) assert.equal(insecure.hint, `chmod o-w ${open}`);
   else assert.equal(insecure.hint, `chown root ${dir}`);
 });
+
+test('the default script user is looked up (getent: a process) only when a script needs it, and once', () => {
+  const lookups: string[] = [];
+  const base = fakeHost({ files: SCRIPT_FILES });
+  const env: HostEnv = { ...base, user: (n) => (lookups.push(n), base.user(n)) };
+  hostCheck({ text: instance() }, env);
+  assert.deepEqual(lookups, [], 'no script, no lookup');
+  hostCheck({ text: instance('    notify_master "/etc/keepalived/ok.sh"\n    notify_backup "/etc/keepalived/ok.sh"') }, env);
+  assert.deepEqual(lookups, ['keepalived_script']);
+});
