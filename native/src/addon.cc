@@ -1,9 +1,10 @@
-// Entry point of tskad's native addon: registers its socket classes, the signal watcher and the precise timer.
+// Entry point of tskad's native addon: registers its socket classes, the signal watcher, the precise timer and the process tuning calls.
 // The typed JS side is src/net/native.ts.
 #include <napi.h>
 
 #include "packet_socket.h"
 #include "precise_timer.h"
+#include "process_tuning.h"
 #include "signal_watcher.h"
 #include "vrrp6_socket.h"
 
@@ -12,6 +13,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Vrrp6Socket::Init(env, exports);
   SignalWatcher::Init(env, exports);
   PreciseTimer::Init(env, exports);
+  process_tuning::Init(env, exports);
   return exports;
 }
 

@@ -20,7 +20,9 @@ import { createVrrpMetrics, serveMetrics, type MetricsServer, type VrrpMetrics }
 import { startStatusServer, type StatusServer } from '../observe/status.js';
 import type { VrrpProcess } from '../vrrp/process.js';
 import { onParentGone, releaseParent, reportReloaded, reportUp, takeRespawn } from './child-process.js';
+import { loadNative } from '../net/native.js';
 import { removePidFile, writePidFile } from './pidfile.js';
+import { applyTuning, vrrpTuning } from './process-tuning.js';
 import { EXIT } from './respawn.js';
 import { configExit, daemonSettings, logFlags, readOptionsOf, type DaemonFlags, type DaemonSettings } from './settings.js';
 import { watchSignals } from './signal-watch.js';
@@ -103,6 +105,8 @@ export async function runVrrpChild(flags: DaemonFlags): Promise<number> {
       vipStateFile: settings.vipStateFile,
       ...(respawn && { respawn }),
     });
+    // once up, not before: the start-up's compiling would count against a realtime CPU limit
+    applyTuning(vrrpTuning(loaded.config.globalDefs), log, loadNative());
     if (stopRequested) void vrrp.stop();
     if (reloadRequested) reload();
     await serveRunning(vrrp, settings, startedAt, log, dumps);

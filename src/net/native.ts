@@ -49,7 +49,16 @@ export interface PreciseTimer {
   close(): void;
 }
 
-export interface NativeAddon {
+/** Scheduling calls for the calling thread (Node's event loop); each throws errno errors. */
+export interface ProcessTuningCalls {
+  /** SCHED_RR at `priority` (1..99), reset to normal in children forked later */
+  setRealtime(priority: number): void;
+  /** RLIMIT_RTTIME, µs: SIGXCPU at `softUs`, SIGKILL at `hardUs` */
+  setRealtimeLimit(softUs: number, hardUs: number): void;
+  setAffinity(cpus: readonly number[]): void;
+}
+
+export interface NativeAddon extends ProcessTuningCalls {
   readonly PacketSocket: new () => PacketSocket;
   readonly PreciseTimer: new (onExpired: () => void) => PreciseTimer;
   readonly SignalWatcher: new (signum: number, onSignal: (signum: number) => void) => SignalWatcher;
