@@ -170,7 +170,7 @@ async function terminate(p: LabProcess): Promise<void> {
 async function measureRow(lab: Lab, wire: WireCapture, load: LoadOptions, plan: Plan, interval: Interval, row: Row, round: number): Promise<RowSample> {
   if (await lab.holds(ROUTER, VIP)) throw new Error(`${ROUTER} holds ${VIP} before ${row.kind} ${row.arrangement} starts`);
   const conf = join(lab.dir, `${row.kind}-${interval.advertInt}.conf`);
-  writeFileSync(conf, renderConfig(instanceConfig(interval.advertInt)));
+  writeFileSync(conf, renderConfig(instanceConfig(interval.advertInt, plan.rtPriority)));
   const warmupMs = plan.warmupSeconds * 1000;
   const elected = await lab.watchAddress(ROUTER, VIP, true, warmupMs + interval.advertInt * 4000 + SLACK_MS);
   const what = `${row.kind} ${row.arrangement} at ${interval.advertInt} s`;

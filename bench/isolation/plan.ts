@@ -51,6 +51,8 @@ export interface Plan {
   readonly load: LoadPlan;
   /** from the load's start to the window: JIT compilation done and the heap grown, the checker settles to its steady CPU, s */
   readonly warmupSeconds: number;
+  /** both daemons' vrrp_rt_priority (keepalived's keyword: SCHED_RR for the VRRP process); none by default */
+  readonly rtPriority?: number;
 }
 
 /** 1,000 real servers checked every second: a large LVS director's checker */
@@ -89,9 +91,10 @@ export const VRID = 30;
  * (keepalived, vrrp_scheduler.c, listens one advert interval for another
  * master rather than the whole Master_Down_Interval of RFC 5798 §6.4.2).
  */
-export function instanceConfig(advertInt: number): ConfigTemplate {
+export function instanceConfig(advertInt: number, rtPriority?: number): ConfigTemplate {
   return {
     routerId: 'bench-isolation',
+    ...(rtPriority !== undefined && { globals: [`vrrp_rt_priority ${rtPriority}`] }),
     instances: [{ name: 'VI_ISOLATION', state: 'MASTER', interface: 'eth0', virtualRouterId: VRID, priority: 100, advertInt, version: 3, vips: [`${VIP}/24`] }],
   };
 }

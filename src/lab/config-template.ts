@@ -27,6 +27,8 @@ export interface ConfigTemplate {
   readonly instances: readonly InstanceTemplate[];
   /** a vrrp_sync_group of this name over every instance */
   readonly syncGroup?: string;
+  /** more global_defs lines, after router_id */
+  readonly globals?: readonly string[];
 }
 
 /** nested blocks come in as lines of `body`, and are indented with it */
@@ -50,7 +52,7 @@ function instanceLines(i: InstanceTemplate): string[] {
 
 export function renderConfig(t: ConfigTemplate): string {
   const lines = [
-    ...block('global_defs', [`router_id ${t.routerId}`]),
+    ...block('global_defs', [`router_id ${t.routerId}`, ...(t.globals ?? [])]),
     ...(t.syncGroup ? block(`vrrp_sync_group ${t.syncGroup}`, block('group', t.instances.map((i) => i.name))) : []),
     ...t.instances.flatMap(instanceLines),
   ];
