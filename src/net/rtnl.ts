@@ -109,9 +109,9 @@ export class Rtnl {
     this.indexOf = indexOf;
   }
 
-  /** A known index comes back as a number, not a promise: awaiting it would put the request behind the rest of the turn. */
-  private indexFor(op: About, dev: string): number | Promise<number> {
-    return this.indexOf(dev) ?? attempt(op, () => this.link(dev)).then((l) => l.index);
+  /** An interface's index asked of the kernel (indexOf did not know it). */
+  private async askIndex(op: About, dev: string): Promise<number> {
+    return (await attempt(op, () => this.link(dev))).index;
   }
 
   async links(): Promise<LinkInfo[]> {
@@ -150,8 +150,8 @@ export class Rtnl {
   /** Adds `spec`; RtnlError EEXIST when the interface already has it. */
   async addAddress(spec: AddressSpec): Promise<void> {
     const op: About = { dev: spec.dev, what: `add ${keyText(spec)} to ${spec.dev}` };
-    const index = this.indexFor(op, spec.dev);
-    const req = newAddressRequest(spec, typeof index === 'number' ? index : await index);
+    // a known index is not awaited: an await would put the request behind the rest of the turn
+    const req = newAddressRequest(spec, this.indexOf(spec.dev) ?? (await this.askIndex(op, spec.dev)));
     // CREATE|EXCL as `ip addr add`: an address already there is refused, never replaced
     await attempt(op, () => this.sock.newAddress(req.data, req.attrs, { flags: FlagsNew.CREATE | FlagsNew.EXCL }));
   }
@@ -169,8 +169,7 @@ export class Rtnl {
   /** Deletes the address `key` names; RtnlError EADDRNOTAVAIL when it is not there. */
   async delAddress(key: AddressKey): Promise<void> {
     const op: About = { dev: key.dev, what: `delete ${keyText(key)} from ${key.dev}`, deleting: true };
-    const index = this.indexFor(op, key.dev);
-    const req = delAddressRequest(key, typeof index === 'number' ? index : await index);
+    const req = delAddressRequest(key, this.indexOf(key.dev) ?? (await this.askIndex(op, key.dev)));
     await attempt(op, () => this.sock.delAddress(req.data, req.attrs));
   }
 }

@@ -484,9 +484,6 @@ async function startVrrp(o: VrrpOptions, { log, scheduler, config: initialConfig
     return true;
   };
 
-  // a takeover's first kernel request asks for its VIPs' interface (Rtnl.addAddress): asked once now, the
-  // netlink code that formats and parses it is compiled before the takeover needs it (see rehearseTakeover)
-  await Promise.allSettled([...new Set(members.flatMap((m) => m.vrrp.plan.addresses.map((a) => a.dev)))].map((dev) => rtnl.link(dev)));
   // vrrp_startup_delay: let bonds and switches settle before the first election
   if (initialConfig.globalDefs.vrrpStartupDelay > 0) await new Promise((r) => setTimeout(r, initialConfig.globalDefs.vrrpStartupDelay * 1000));
   if (!stopping) {
