@@ -218,7 +218,9 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
   /** adverts handed to the socket and not yet sent: stop() waits for the priority-0 one */
   private readonly sending = new Set<Promise<void>>();
   /** the advert last encoded, and what it was encoded from (outgoing()) */
-  private lastAdvert: { readonly key: string; readonly plan: InstancePlan; readonly advert: OutgoingAdvert } | undefined;
+  private lastAdvert:
+    | { readonly priority: number; readonly src: string; readonly checksum: ChecksumVariant; readonly plan: InstancePlan; readonly advert: OutgoingAdvert }
+    | undefined;
   /** what the step under way says and tells, while holding() holds it */
   private held: Array<() => void> | undefined;
   /** the faults the last tracking verdict held */
@@ -598,15 +600,16 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
     const src = this.source;
     if (src === undefined) return undefined;
     const p = this.plan;
-    const key = `${priority} ${src} ${this.sendChecksum}`;
-    if (this.lastAdvert?.key === key && this.lastAdvert.plan === p) return this.lastAdvert.advert;
+    const checksum = this.sendChecksum;
+    const last = this.lastAdvert;
+    if (last && last.priority === priority && last.src === src && last.checksum === checksum && last.plan === p) return last.advert;
     const dsts = p.mcastGroup !== undefined ? [p.mcastGroup] : p.unicastPeers;
     const advert: OutgoingAdvert = {
       src,
       ...(p.mcastGroup === undefined && p.ttl !== undefined && { ttl: p.ttl }),
       to: dsts.map((dst) => ({ dst, message: this.advert(priority, src, dst) })),
     };
-    this.lastAdvert = { key, plan: p, advert };
+    this.lastAdvert = { priority, src, checksum, plan: p, advert };
     return advert;
   }
 
