@@ -19,49 +19,51 @@ export interface VrrpPublisher {
 
 const idOf = (v: VrrpRuntime): InstanceId => ({ instance: v.name, vrid: v.plan.vrid, interface: v.plan.interface, family: v.plan.family });
 
+/** What is kept of each instance watched. */
+interface Watched {
+  /** the name it was published under: a reload may rename a kept instance */
+  id: InstanceId;
+  /** its counters when last compared */
+  stats: Stats;
+  readonly unsubscribe: () => void;
+}
+
 export function publishVrrpEvents(instances: readonly VrrpRuntime[], o: { readonly statIntervalMs?: number } = {}): VrrpPublisher {
-  const seen = new Map<VrrpRuntime, Stats>();
-  /** the name each instance was published under: a reload may rename a kept one */
-  const ids = new Map<VrrpRuntime, InstanceId>();
-  const unsubscribe = new Map<VrrpRuntime, () => void>();
-  const added = (v: VrrpRuntime) => {
-    ids.set(v, idOf(v));
-    vrrpEvents.instance.publish({ ...idOf(v), change: 'added', state: v.state, priority: v.priority });
-  };
-  const removed = (v: VrrpRuntime) => vrrpEvents.instance.publish({ ...ids.get(v)!, change: 'removed', state: v.state, priority: v.priority });
+  const watched = new Map<VrrpRuntime, Watched>();
+  const publishInstance = (v: VrrpRuntime, id: InstanceId, change: 'added' | 'removed') =>
+    vrrpEvents.instance.publish({ ...id, change, state: v.state, priority: v.priority });
   const watch = (v: VrrpRuntime) => {
-    seen.set(v, { ...v.stats });
-    added(v);
     const onTransition = (t: { from: typeof v.state; to: typeof v.state; reason: string; priority: number }) =>
-      vrrpEvents.transition.publish({ ...ids.get(v)!, from: t.from, to: t.to, reason: t.reason, priority: t.priority });
-    const onPriority = (p: { to: number }) => vrrpEvents.priority.publish({ ...ids.get(v)!, priority: p.to });
+      vrrpEvents.transition.publish({ ...w.id, from: t.from, to: t.to, reason: t.reason, priority: t.priority });
+    const onPriority = (p: { to: number }) => vrrpEvents.priority.publish({ ...w.id, priority: p.to });
     v.on('transition', onTransition);
     v.on('priority', onPriority);
-    unsubscribe.set(v, () => {
-      v.off('transition', onTransition);
-      v.off('priority', onPriority);
-    });
+    const w: Watched = {
+      id: idOf(v),
+      stats: { ...v.stats },
+      unsubscribe: () => {
+        v.off('transition', onTransition);
+        v.off('priority', onPriority);
+      },
+    };
+    watched.set(v, w);
+    publishInstance(v, w.id, 'added');
   };
-  const unwatch = (v: VrrpRuntime) => {
-    unsubscribe.get(v)?.();
-    unsubscribe.delete(v);
-    seen.delete(v);
-    removed(v);
-    ids.delete(v);
+  const unwatch = (v: VrrpRuntime, w: Watched) => {
+    w.unsubscribe();
+    watched.delete(v);
+    publishInstance(v, w.id, 'removed');
   };
   instances.forEach(watch);
 
   const publishIncrements = () => {
-    for (const [v, before] of seen) {
-      if (!vrrpEvents.stat.hasSubscribers) {
-        seen.set(v, { ...v.stats });
-        continue;
+    for (const [v, w] of watched) {
+      if (vrrpEvents.stat.hasSubscribers) {
+        for (const stat of STAT_NAMES) {
+          for (let n = w.stats[stat]; n < v.stats[stat]; n++) vrrpEvents.stat.publish({ ...w.id, stat });
+        }
       }
-      const id = ids.get(v)!;
-      for (const stat of STAT_NAMES) {
-        for (let n = before[stat]; n < v.stats[stat]; n++) vrrpEvents.stat.publish({ ...id, stat });
-      }
-      seen.set(v, { ...v.stats });
+      w.stats = { ...v.stats };
     }
   };
   const timer = setInterval(publishIncrements, o.statIntervalMs ?? 1000);
@@ -71,20 +73,22 @@ export function publishVrrpEvents(instances: readonly VrrpRuntime[], o: { readon
   return {
     follow(next) {
       publishIncrements();
-      for (const v of [...seen.keys()]) if (!next.includes(v)) unwatch(v);
+      for (const [v, w] of watched) if (!next.includes(v)) unwatch(v, w);
       for (const v of next) {
-        if (!seen.has(v)) watch(v);
-        else if (ids.get(v)!.instance !== v.name) {
+        const w = watched.get(v);
+        if (w === undefined) watch(v);
+        else if (w.id.instance !== v.name) {
           // renamed at the reload: listeners drop the old name's series and start the new one's
-          removed(v);
-          added(v);
+          publishInstance(v, w.id, 'removed');
+          w.id = idOf(v);
+          publishInstance(v, w.id, 'added');
         }
       }
     },
     close() {
       clearInterval(timer);
       publishIncrements();
-      for (const v of [...seen.keys()]) unwatch(v);
+      for (const [v, w] of watched) unwatch(v, w);
     },
   };
 }
