@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "errors.h"
+#include "receive_stamp.h"
 
 namespace {
 constexpr int kIpprotoVrrp = 112;
@@ -106,6 +107,7 @@ void Vrrp6Socket::Configure(Napi::Env env, const std::string& ifname, const in6_
   if (bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof local) < 0) throw ErrnoError(env, "bind", errno);
   SetInt(env, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1, "IPV6_RECVHOPLIMIT");
   SetInt(env, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1, "IPV6_RECVPKTINFO");
+  SetInt(env, SOL_SOCKET, SO_TIMESTAMPNS, 1, "SO_TIMESTAMPNS");
   // RFC 3542 §3.1: the kernel fills in the checksum on send and drops
   // packets whose checksum is wrong on receive
   SetInt(env, IPPROTO_IPV6, IPV6_CHECKSUM, kChecksumOffset, "IPV6_CHECKSUM");
@@ -190,7 +192,8 @@ void Vrrp6Socket::OnReadable(uv_poll_t* handle, int status, int) {
 
 // Reads what is queued (up to kMaxPacketsPerWake; the poll fires again for
 // the rest) and hands each packet to onPacket(message, source, destination,
-// hopLimit, ifindex), addresses as 16-byte Buffers.
+// hopLimit, ifindex, age), addresses as 16-byte Buffers, age the ms since the
+// packet reached the host (its kernel receive stamp; -1 without one).
 void Vrrp6Socket::Drain(int status) {
   Napi::Env env = Env();
   Napi::HandleScope scope(env);
@@ -201,7 +204,7 @@ void Vrrp6Socket::Drain(int status) {
   for (int i = 0; i < kMaxPacketsPerWake && fd_ >= 0; i++) {
     sockaddr_in6 from{};
     iovec iov{buffer_.data(), buffer_.size()};
-    alignas(cmsghdr) unsigned char control[CMSG_SPACE(sizeof(in6_pktinfo)) + CMSG_SPACE(sizeof(int))];
+    alignas(cmsghdr) unsigned char control[CMSG_SPACE(sizeof(in6_pktinfo)) + CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(timespec))];
     msghdr msg{};
     msg.msg_name = &from;
     msg.msg_namelen = sizeof from;
@@ -217,7 +220,9 @@ void Vrrp6Socket::Drain(int status) {
     }
     in6_pktinfo to{};
     int hop_limit = -1;
+    timespec stamp{};
     for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) std::memcpy(&stamp, CMSG_DATA(c), sizeof stamp);
       if (c->cmsg_level != IPPROTO_IPV6) continue;
       if (c->cmsg_type == IPV6_PKTINFO) std::memcpy(&to, CMSG_DATA(c), sizeof to);
       if (c->cmsg_type == IPV6_HOPLIMIT) std::memcpy(&hop_limit, CMSG_DATA(c), sizeof hop_limit);
@@ -228,6 +233,7 @@ void Vrrp6Socket::Drain(int status) {
         Napi::Buffer<uint8_t>::Copy(env, to.ipi6_addr.s6_addr, sizeof to.ipi6_addr),
         Napi::Number::New(env, hop_limit),
         Napi::Number::New(env, to.ipi6_ifindex),
+        Napi::Number::New(env, receive_stamp::AgeMs(stamp.tv_sec, stamp.tv_nsec)),
     });
     if (!delivered) return;
   }

@@ -1,8 +1,8 @@
 // The typed face of tskad's native addon (native/, built by node-gyp when the
 // package is installed): AF_PACKET frame sends, the IPv6 VRRP socket,
-// real-time signal handlers and a sub-millisecond timer, the things no npm
-// package does. Loaded once, on first use, so code that needs none of them
-// never requires a built addon.
+// real-time signal handlers, a sub-millisecond timer, and packets' kernel
+// receive stamps, the things no npm package does. Loaded once, on first use,
+// so code that needs none of them never requires a built addon.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -22,8 +22,8 @@ export interface Vrrp6SocketOptions {
   readonly address: Buffer;
 }
 
-/** message, then 16-byte source and destination addresses, hop limit, receiving interface */
-export type Vrrp6PacketCallback = (message: Buffer, source: Buffer, destination: Buffer, hopLimit: number, ifindex: number) => void;
+/** message, then 16-byte source and destination addresses, hop limit, receiving interface, ms since the packet reached the host (-1: unknown) */
+export type Vrrp6PacketCallback = (message: Buffer, source: Buffer, destination: Buffer, hopLimit: number, ifindex: number, age: number) => void;
 
 /** A raw IPv6 socket for protocol 112 on one interface, read on the event loop until closed. */
 export interface Vrrp6Socket {
@@ -58,7 +58,15 @@ export interface ProcessTuningCalls {
   setAffinity(cpus: readonly number[]): void;
 }
 
-export interface NativeAddon extends ProcessTuningCalls {
+/** Kernel receive stamps (SIOCGSTAMPNS) for a socket opened elsewhere (raw-socket keeps its descriptor to itself). */
+export interface ReceiveStampCalls {
+  /** this process's SOCK_RAW descriptors of `domain` and `protocol`; the one new after opening a socket is that socket's */
+  rawSocketFds(domain: number, protocol: number): number[];
+  /** ms since the last packet read from `fd` reached the host; -1 without a stamp (the first call turns stamping on) */
+  receiveAge(fd: number): number;
+}
+
+export interface NativeAddon extends ProcessTuningCalls, ReceiveStampCalls {
   readonly PacketSocket: new () => PacketSocket;
   readonly PreciseTimer: new (onExpired: () => void) => PreciseTimer;
   readonly SignalWatcher: new (signum: number, onSignal: (signum: number) => void) => SignalWatcher;

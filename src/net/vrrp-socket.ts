@@ -5,6 +5,12 @@
 // each packet's destination and hop limit. The socket only moves bytes:
 // decoding and the receiver checks stay in src/vrrp.
 //
+// Each packet carries its age, from the kernel's receive stamp, so that the
+// Master_Down_Timer it restarts counts from its arrival (RFC 5798 §6.4.2)
+// rather than from when the event loop reached it, 0.2–0.8 ms later on an
+// idle backup. raw-socket does not hand out its descriptor; the addon finds
+// it among the process's raw sockets the moment it is opened.
+//
 // Sharing (keepalived's sockpool, vrrp_scheduler.c already_exist_sock): every
 // instance with the same interface, family and group — or, in unicast mode,
 // the same source address — uses one socket, named by `sockpoolKey()`. Its
@@ -53,6 +59,8 @@ export interface ReceivedPacket {
   readonly ttl: number;
   readonly multicast: boolean;
   readonly ifindex: number;
+  /** ms since the packet reached the host, from the kernel's receive stamp; absent or -1 when unknown */
+  readonly age?: number;
 }
 
 export interface VrrpSocketHandlers {
@@ -138,7 +146,8 @@ interface RawSocketModule {
   readonly AddressFamily: { readonly IPv4: number };
 }
 
-// <linux/in.h>, <asm-generic/socket.h>
+// <linux/socket.h>, <linux/in.h>, <asm-generic/socket.h>
+const AF_INET = 2;
 const SOL_SOCKET = 1;
 const SO_BINDTODEVICE = 25;
 const IPPROTO_IP = 0;
@@ -169,6 +178,8 @@ class Ipv4VrrpSocket implements VrrpSocket {
   readonly ifindex: number;
   private readonly ifname: string;
   private readonly raw: RawSocket;
+  /** raw-socket's descriptor, found for its receive stamps (native.ts ReceiveStampCalls) */
+  private readonly fd: number | undefined;
   /** keepalived's IP id, one counter per instance (VRID): first 1, never 0, for which the kernel would pick one */
   private readonly lastIds = new Map<number, number>();
   private closed = false;
@@ -179,7 +190,13 @@ class Ipv4VrrpSocket implements VrrpSocket {
     this.ifname = o.ifname;
     const bound = boundAddress(o);
     const rawSocket = createRequire(import.meta.url)('raw-socket') as RawSocketModule;
+    const stamps = loadNative();
+    const before = new Set(stamps.rawSocketFds(AF_INET, IPPROTO_VRRP));
     this.raw = rawSocket.createSocket({ protocol: IPPROTO_VRRP, addressFamily: rawSocket.AddressFamily.IPv4, bufferSize: MAX_IPV4 });
+    // opened synchronously just now: the one new descriptor is raw-socket's
+    const opened = stamps.rawSocketFds(AF_INET, IPPROTO_VRRP).filter((fd) => !before.has(fd));
+    this.fd = opened.length === 1 ? opened[0] : undefined;
+    if (this.fd !== undefined) stamps.receiveAge(this.fd);
     const set = (what: string, level: number, option: number, value: number | Buffer): void => {
       try {
         if (typeof value === 'number') this.raw.setOption(level, option, value);
@@ -214,6 +231,7 @@ class Ipv4VrrpSocket implements VrrpSocket {
         ttl: ip.ttl,
         multicast: isMulticast(ipToBytes(ip.dst)),
         ifindex: this.ifindex,
+        age: this.fd === undefined ? -1 : stamps.receiveAge(this.fd),
       });
     });
     this.raw.on('error', (err) => {
@@ -270,7 +288,7 @@ class Ipv6VrrpSocket implements VrrpSocket {
     const { Vrrp6Socket } = loadNative();
     this.native = new Vrrp6Socket(
       { ifname: o.ifname, ifindex: o.ifindex, address: ipToBytes(boundAddress(o)) },
-      (payload, source, destination, hopLimit, ifindex) =>
+      (payload, source, destination, hopLimit, ifindex, age) =>
         handlers.packet({
           payload,
           source: bytesToIp(source),
@@ -278,6 +296,7 @@ class Ipv6VrrpSocket implements VrrpSocket {
           ttl: hopLimit,
           multicast: isMulticast(destination),
           ifindex,
+          age,
         }),
       (err) => {
         this.close();

@@ -82,6 +82,14 @@ export interface TakeoverDryRuns {
   readonly addAddress?: (spec: AddressSpec) => void;
 }
 
+/** One piece of an instance's kernel and frame work (VrrpRuntime.enqueue). */
+interface Effect {
+  begun: boolean;
+  readonly started: Promise<void>;
+  /** settles once this and all the work before it has */
+  done: Promise<void>;
+}
+
 /** A packet for this instance's VRID, as the socket delivered it. */
 export interface IncomingPacket {
   readonly payload: Buffer;
@@ -90,6 +98,8 @@ export interface IncomingPacket {
   /** TTL / hop limit, when known */
   readonly ttl?: number;
   readonly multicast: boolean;
+  /** ms since the packet reached the host (its kernel receive stamp); absent or negative when unknown */
+  readonly age?: number;
 }
 
 export interface TransitionRecord {
@@ -210,10 +220,10 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
   private heardPriority: number | undefined;
   private sendChecksum: ChecksumVariant;
   private vipsSet = false;
-  /** kernel and frame work, in order: VIPs go in before their GARPs, and out after they went in */
+  /** kernel and frame work, in order (enqueue): VIPs go in before their GARPs, and out after they went in */
+  private lastEffect: Effect | undefined;
+  /** settles when all of it has */
   private effects: Promise<void> = Promise.resolve();
-  /** how many of those have not finished */
-  private effectsPending = 0;
   private group: GroupGate | undefined;
   /** adverts handed to the socket and not yet sent: stop() waits for the priority-0 one */
   private readonly sending = new Set<Promise<void>>();
@@ -472,10 +482,21 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
       return;
     }
     if (ad.priority === 0) this.stats.pri_zero_rcvd++;
-    this.advertAccepted(ad, pkt.source);
+    this.advertAccepted(ad, pkt.source, this.arrivedAt(pkt.age));
   }
 
-  private advertAccepted(ad: Advert, source: string): void {
+  /**
+   * When a packet `age` ms old reached the host: the time its advert restarts
+   * the Master_Down_Timer from (RFC 5798 §6.4.2 counts from its receipt).
+   * Never more than one advert interval back, so that a step of the realtime
+   * clock, in which the kernel stamps, costs at most one interval of patience.
+   */
+  private arrivedAt(age: number | undefined): number {
+    const now = this.ports.scheduler.now();
+    return age === undefined || age <= 0 ? now : now - Math.min(age, this.params.advertInt);
+  }
+
+  private advertAccepted(ad: Advert, source: string, at: number): void {
     const was = this.state;
     const ours = this.machine.priority;
     const log = this.ports.log;
@@ -491,7 +512,7 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
     if (was === 'MASTER' && ad.priority === 0) log.debug({ instance: this.name }, `${tag} Master received priority 0 message`);
 
     const priority = this.machine.priority;
-    const actions = this.feed({ type: 'AdvertReceived', priority: ad.priority, maxAdverInt: ad.maxAdverInt * 10, source: ipToBytes(source) }, this.ports.scheduler.now());
+    const actions = this.feed({ type: 'AdvertReceived', priority: ad.priority, maxAdverInt: ad.maxAdverInt * 10, source: ipToBytes(source) }, at);
 
     if (ad.priority > 0) this.heardPriority = ad.priority;
     if (was === 'BACKUP' && ad.priority > 0) {
@@ -649,26 +670,44 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
   }
 
   /**
-   * Runs `work` after the kernel and frame work before it; with none
-   * pending, at once, on the caller's stack: a new master's address request
-   * then reaches the kernel before the transition's listeners (notify
-   * scripts, status) run, as keepalived adds the VIPs before it notifies.
+   * Runs `work` after the kernel and frame work before it: once that is done
+   * (`after: 'done'`), or once it has begun (`'begun'`), which is enough for
+   * a GARP: rtnetlink carries out an address request within the call that
+   * sends it, so the answer a GARP would wait for adds nothing but a turn
+   * of the event loop (3 ms measured at a takeover). Work that can start
+   * now starts on the caller's stack: a new master's address request and
+   * GARPs leave before the transition's log lines and listeners (notify
+   * scripts, status), as keepalived adds the VIPs and sends the GARPs
+   * before it notifies.
    */
-  private enqueue(work: () => Promise<void>): void {
-    const run = (): Promise<void> => work().finally(() => this.effectsPending--);
-    this.effects = this.effectsPending++ === 0 ? run() : this.effects.then(run);
+  private enqueue(work: () => Promise<void>, after: 'done' | 'begun' = 'done'): void {
+    const prev = this.lastEffect;
+    let markBegun!: () => void;
+    const effect: Effect = { begun: false, started: new Promise((r) => (markBegun = r)), done: this.effects };
+    const run = (): Promise<void> => {
+      effect.begun = true;
+      markBegun();
+      return work();
+    };
+    const own = prev === undefined || (after === 'begun' && prev.begun) ? run() : (after === 'begun' ? prev.started : prev.done).then(run);
+    // done: this and everything before it
+    effect.done = Promise.all([this.effects, own]).then(() => {
+      if (this.lastEffect === effect) this.lastEffect = undefined;
+    });
+    this.lastEffect = effect;
+    this.effects = effect.done;
   }
 
-  /** Each address on its own: one the kernel refuses does not keep the others out. */
+  /** All at once, each on its own: one the kernel refuses does not keep the others out, nor wait for their answers. */
   private eachAddress(verb: 'add' | 'remove', specs: readonly AddressSpec[], op: (s: AddressSpec) => Promise<void>): () => Promise<void> {
     return async () => {
-      for (const spec of specs) {
-        try {
-          await op(spec);
-        } catch (e) {
-          this.ports.log.error({ instance: this.name, address: spec.address, dev: spec.dev, err: (e as Error).message }, `(${this.name}) cannot ${verb} ${spec.address}/${spec.prefix} on ${spec.dev}: ${(e as Error).message}`);
-        }
-      }
+      await Promise.all(
+        specs.map((spec) =>
+          op(spec).catch((e: Error) => {
+            this.ports.log.error({ instance: this.name, address: spec.address, dev: spec.dev, err: e.message }, `(${this.name}) cannot ${verb} ${spec.address}/${spec.prefix} on ${spec.dev}: ${e.message}`);
+          }),
+        ),
+      );
     };
   }
 
@@ -702,7 +741,7 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
           }),
         ),
       );
-    });
+    }, 'begun');
   }
 
   private arm(kind: TimerKind, at: number): void {

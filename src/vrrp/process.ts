@@ -231,8 +231,8 @@ async function startVrrp(o: VrrpOptions, { log, scheduler, config: initialConfig
   let gen: Generation | undefined;
   const configNow = () => gen?.config ?? initialConfig;
 
-  /** `withNa`: IPv6 VIPs among them, whose NAs say whether `dev` forwards (read only then: a GARP must not wait on /proc) */
-  const announceLink = async (dev: string, withNa: boolean): Promise<AnnounceLink> => {
+  /** `router`: whether `dev` forwards IPv6, which only NAs tell */
+  const announceLink = (dev: string, router: boolean): AnnounceLink => {
     const l = net.link(dev);
     if (!l?.mac) throw new Error(`interface ${dev} is missing or has no hardware address`);
     const config = configNow();
@@ -240,11 +240,17 @@ async function startVrrp(o: VrrpOptions, { log, scheduler, config: initialConfig
     return {
       ifindex: l.index,
       mac: parseMac(l.mac),
-      router: withNa && (await ipv6Forwarding(dev).catch(() => false)),
+      router,
       garpInterval: group?.garpInterval ?? config.globalDefs.vrrpGarpInterval,
       gnaInterval: group?.gnaInterval ?? config.globalDefs.vrrpGnaInterval,
       ...(group && { garpGroup: String(config.garpGroup.indexOf(group)) }),
     };
+  };
+  /** GARPs leave on the caller's stack; only NAs wait, on /proc, for the router flag */
+  const announce = async (dev: string, addresses: readonly string[]): Promise<void> => {
+    const withNa = addresses.some((a) => familyOf(a) === 6);
+    const link = announceLink(dev, withNa && (await ipv6Forwarding(dev).catch(() => false)));
+    return frames.announce(link, addresses);
   };
 
   const routerOf = (v: VrrpRuntime) => ({ instance: v.name, interface: v.plan.interface, vrid: v.plan.vrid, family: v.plan.family });
@@ -257,7 +263,7 @@ async function startVrrp(o: VrrpOptions, { log, scheduler, config: initialConfig
         if ((await owner.add(spec)) === 'foreign') log.warn({ instance: vrrp.name, address: spec.address }, `(${vrrp.name}) ${spec.address}/${spec.prefix} was already on ${spec.dev}; it is not tskad's and stays after release`);
       },
       removeAddress: async (spec) => void (await owner.remove(spec)),
-      announce: async (dev, addresses) => frames.announce(await announceLink(dev, addresses.some((a) => familyOf(a) === 6)), addresses),
+      announce,
     });
     vrrp.setInterfaceAddress(net.sourceFor(plan, undefined));
     // the record a respawned process resumes from

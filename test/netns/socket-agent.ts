@@ -13,6 +13,8 @@ export type Request =
   | { seq: number; op: 'send'; sock: string; src: string; ttl?: number; to: Array<{ dst: string; message: string }> }
   | { seq: number; op: 'close'; sock: string }
   | { seq: number; op: 'fds' }
+  /** holds the event loop for `ms`, as a long GC pause would: packets wait in the socket */
+  | { seq: number; op: 'block'; ms: number }
   | { seq: number; op: 'announce'; link: Omit<AnnounceLink, 'mac'> & { mac: string }; vips: string[] };
 
 export type Reply = { seq: number } & ({ ok: true; fds?: number } | { ok: false; error: string });
@@ -26,6 +28,7 @@ export interface PacketEvent {
   ttl: number;
   multicast: boolean;
   ifindex: number;
+  age?: number;
 }
 
 const out = (line: object): void => void process.stdout.write(`${JSON.stringify(line)}\n`);
@@ -52,6 +55,11 @@ async function handle(r: Request): Promise<{ ok: true; fds?: number }> {
       return { ok: true };
     case 'fds':
       return { ok: true, fds: readdirSync('/proc/self/fd').length };
+    case 'block': {
+      const until = performance.now() + r.ms;
+      while (performance.now() < until);
+      return { ok: true };
+    }
     case 'announce':
       await frames.announce({ ...r.link, mac: Buffer.from(r.link.mac.replaceAll(':', ''), 'hex') }, r.vips);
       return { ok: true };

@@ -162,6 +162,27 @@ describe('VRRP sockets across two namespaces', () => {
   });
 
   for (const family of [4, 6] as const) {
+    test(`IPv${family}: a packet's age counts from its arrival (kernel stamp), not from when the event loop reads it`, async () => {
+      const group = family === 4 ? '224.0.0.18' : 'ff02::12';
+      const sock = `age${family}`;
+      await sender.request({ op: 'open', sock, options: multicast(a, family) });
+      await receiver.request({ op: 'open', sock, options: multicast(b, family) });
+      await sender.request(advert(sock, family, family === 4 ? a.ipv4 : a.linkLocal, [group], family === 4 ? v3v4 : v3v6));
+      const fresh = await receiver.packet((p) => p.sock === sock);
+      assert.ok(fresh.age !== undefined && fresh.age >= 0 && fresh.age < 100, `age of a packet read at once: ${fresh.age}`);
+      // the receiver's loop is held for 400 ms; the advert arrives 100 ms into it and waits
+      const blocked = receiver.request({ op: 'block', ms: 400 });
+      await sleep(100);
+      await sender.request(advert(sock, family, family === 4 ? a.ipv4 : a.linkLocal, [group], family === 4 ? v3v4 : v3v6));
+      await blocked;
+      const waited = await receiver.packet((p) => p.sock === sock && p !== fresh);
+      assert.ok(waited.age !== undefined && waited.age >= 150 && waited.age < 1000, `age of a packet that waited: ${waited.age}`);
+      await receiver.request({ op: 'close', sock });
+      await sender.request({ op: 'close', sock });
+    });
+  }
+
+  for (const family of [4, 6] as const) {
     test(`IPv${family}: closing a socket stops delivery and leaks no descriptor`, async () => {
       const group = family === 4 ? '224.0.0.18' : 'ff02::12';
       const send = advert(`m${family}`, family, family === 4 ? a.ipv4 : a.linkLocal, [group], family === 4 ? v3v4 : v3v6);

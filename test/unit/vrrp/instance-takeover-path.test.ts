@@ -1,6 +1,6 @@
 // What a takeover does first, and what it keeps for later (instance.ts):
-// the advert and the first address request leave before the log lines and
-// the transition's listeners, which keep their order; the encoded advert
+// the advert, the address request and the GARP leave before the log lines
+// and the transition's listeners, which keep their order; the encoded advert
 // is reused while nothing in it changes; a rehearsal of the takeover
 // touches neither the instance nor its ports.
 import { test } from 'node:test';
@@ -48,6 +48,39 @@ test('a takeover sends its advert and asks for its VIP before it logs a line or 
     '(VI_1) setting VIPs.',
     '(VI_1) Sending/queueing gratuitous ARPs on veth0 for 192.0.2.100',
   ]);
+});
+
+test('a takeover announces its VIP as soon as the address request is made, not after the kernel answers; a removal waits for the answer', async () => {
+  const { vrrp, ports, scheduler } = makeInstance(BACKUP);
+  const seen: string[] = [];
+  const linesNow = () => ports.messages().length;
+  let answer!: () => void;
+  const addAddress = ports.addAddress.bind(ports);
+  const announce = ports.announce.bind(ports);
+  const removeAddress = ports.removeAddress.bind(ports);
+  ports.addAddress = (s) => {
+    seen.push(`add after ${linesNow()} lines`);
+    void addAddress(s);
+    return new Promise((resolve) => (answer = resolve));
+  };
+  ports.announce = (dev, addresses) => {
+    seen.push(`GARP after ${linesNow()} lines`);
+    return announce(dev, addresses);
+  };
+  ports.removeAddress = (s) => {
+    seen.push('remove');
+    return removeAddress(s);
+  };
+  vrrp.start();
+  const before = linesNow();
+  scheduler.runUntil(masterDown(100));
+  assert.deepEqual(seen, [`add after ${before} lines`, `GARP after ${before} lines`]);
+  const stopped = vrrp.stop();
+  await settle();
+  assert.deepEqual(seen.slice(2), [], 'the removal waits for the answer to the add');
+  answer();
+  await stopped;
+  assert.deepEqual(seen.slice(2), ['remove']);
 });
 
 test('a MASTER sends the same encoded advert every interval; a new priority is encoded afresh', () => {

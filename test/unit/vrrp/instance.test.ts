@@ -375,6 +375,23 @@ test('bad adverts are counted under keepalived\'s names and change nothing', () 
   assert.equal(vrrp.timerDue('masterDown'), 100 + downInterval(150));
 });
 
+test('an advert restarts the master-down timer from its arrival, by its kernel stamp, never more than one interval back', () => {
+  const { vrrp, scheduler } = makeInstance(instance('priority 100'));
+  vrrp.start();
+  const good = { priority: 150 };
+  scheduler.runUntil(500);
+  vrrp.receive({ ...peerPacket(good), age: 0.75 });
+  assert.equal(vrrp.timerDue('masterDown'), 500 - 0.75 + downInterval(100));
+  // no stamp: from now
+  scheduler.runUntil(1500);
+  vrrp.receive({ ...peerPacket(good), age: -1 });
+  assert.equal(vrrp.timerDue('masterDown'), 1500 + downInterval(100));
+  // a stamp older than an advert interval (the realtime clock stepped): one interval back at most
+  scheduler.runUntil(2500);
+  vrrp.receive({ ...peerPacket(good), age: 3_600_000 });
+  assert.equal(vrrp.timerDue('masterDown'), 2500 - 1000 + downInterval(100));
+});
+
 test('skip_check_adv_addr: a BACKUP checks the address list of a new master only', () => {
   const { vrrp, scheduler } = makeInstance(instance('priority 100\nskip_check_adv_addr'));
   vrrp.start();
