@@ -31,10 +31,18 @@ const median = (xs: readonly number[]): number => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
+/**
+ * The environment node runs in here: without NODE_EXTRA_CA_CERTS, which makes
+ * every node process read and parse a CA bundle before it runs a line (90 ms
+ * on the machine this was written on). A build host may set it for npm;
+ * `tskad -t` reads no certificate.
+ */
+const NODE_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_EXTRA_CA_CERTS'));
+
 /** One process under /usr/bin/time: wall time from here, peak RSS (KiB) from time's last stderr line. */
 function timeProcess(cmd: string, args: readonly string[]): Sample {
   const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: NODE_ENV });
   const ms = performance.now() - t0;
   if (r.status === null) throw new Error(`${cmd} did not finish: ${r.error?.message ?? r.signal}`);
   const rssKiB = Number(r.stderr.trimEnd().split('\n').pop());
@@ -58,7 +66,7 @@ function measure(file: string, reps: number): Row[] {
   };
   for (let i = 0; i < reps; i++) {
     rows.keepalived.push(timeProcess('keepalived', ['-t', '-f', file]));
-    const once = spawnSync(node, [...onceArgs, file], { encoding: 'utf8' });
+    const once = spawnSync(node, [...onceArgs, file], { encoding: 'utf8', env: NODE_ENV });
     if (once.status !== 0) throw new Error(`once failed: ${once.stderr}`);
     const o = JSON.parse(once.stdout) as OnceResult;
     rows.first.push({ ms: o.firstMs, rssKiB: o.maxRssKiB, exitCode: o.exitCode });
@@ -103,7 +111,8 @@ function main(): void {
   writeFileSync(file, text);
   const s = DEFAULT_SHAPE;
   process.stdout.write(
-    `config: ${s.virtualServers} virtual servers x ${s.realServersPerVs} real servers, ${s.vrrpInstances} VRRP instances on ${s.interfaces.length} interfaces; ${text.split('\n').length} lines; ${reps} repetitions\n`,
+    `config: ${s.virtualServers} virtual servers x ${s.realServersPerVs} real servers, ${s.vrrpInstances} VRRP instances on ${s.interfaces.length} interfaces; ${text.split('\n').length} lines; ${reps} repetitions` +
+      `${process.env.NODE_EXTRA_CA_CERTS === undefined ? '' : '; NODE_EXTRA_CA_CERTS unset for every process measured'}\n`,
   );
   const ns = createNetns('bench', s.interfaces);
   try {

@@ -1,9 +1,13 @@
 #include "signal_watcher.h"
 
+#include <signal.h>
+
 #include <string>
 
 void SignalWatcher::Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("SignalWatcher", DefineClass(env, "SignalWatcher", {InstanceMethod("close", &SignalWatcher::Close)}));
+  exports.Set("SignalWatcher", DefineClass(env, "SignalWatcher",
+                                           {InstanceMethod("close", &SignalWatcher::Close),
+                                            InstanceMethod("relayTo", &SignalWatcher::RelayTo)}));
 }
 
 // new SignalWatcher(signum, onSignal)
@@ -30,9 +34,28 @@ SignalWatcher::SignalWatcher(const Napi::CallbackInfo& info)
 
 SignalWatcher::~SignalWatcher() { Stop(); }
 
+// relayTo(pids, signum): on each delivery, `signum` goes to each of `pids`
+// first, then onSignal runs. The caller keeps the list to live children.
+void SignalWatcher::RelayTo(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 2 || !info[0].IsArray() || !info[1].IsNumber())
+    throw Napi::TypeError::New(env, "relayTo(pids: number[], signum: number)");
+  auto pids = info[0].As<Napi::Array>();
+  std::vector<pid_t> list;
+  for (uint32_t i = 0; i < pids.Length(); i++) {
+    int pid = Napi::Value(pids[i]).As<Napi::Number>().Int32Value();
+    if (pid <= 0) throw Napi::RangeError::New(env, "relayTo: a pid must be positive");
+    list.push_back(pid);
+  }
+  relay_pids_ = std::move(list);
+  relay_signum_ = info[1].As<Napi::Number>().Int32Value();
+}
+
 void SignalWatcher::OnSignal(uv_signal_t* handle, int signum) {
   auto* self = static_cast<SignalWatcher*>(handle->data);
-  if (self == nullptr || self->on_signal_.IsEmpty()) return;
+  if (self == nullptr) return;
+  for (pid_t pid : self->relay_pids_) kill(pid, self->relay_signum_);
+  if (self->on_signal_.IsEmpty()) return;
   Napi::Env env = self->on_signal_.Env();
   Napi::HandleScope scope(env);
   try {

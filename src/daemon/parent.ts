@@ -14,7 +14,8 @@ import { EXIT } from './respawn.js';
 import { sdNotifier } from './sd-notify.js';
 import { logFlags, readOptionsOf, type DaemonFlags } from './settings.js';
 import { watchSignals } from './signal-watch.js';
-import { Supervisor } from './supervisor.js';
+import { SIGNAL_ROUTES, type ChildKind } from './signals.js';
+import { Supervisor, type ChildHandle, type Respawn } from './supervisor.js';
 import { answerParentDataSignal } from './vrrp-dumps.js';
 
 /** Without -n: starts the daemon in a session of its own, and exits 0 once it is up, or with its exit code if it gives up first. */
@@ -32,6 +33,9 @@ export function daemonize(say: (message: string) => void): Promise<number> {
     });
   });
 }
+
+/** How long the supervisor's stop waits after the native relay has sent its children SIGTERM, ms */
+const RELAYED_STOP_DELAY_MS = 5;
 
 /** The parent in the foreground (-n, or the daemon forked by daemonize: `background`). Resolves with its exit code. */
 export async function runParent(flags: DaemonFlags, { loaded, settings }: Prepared, background: boolean): Promise<number> {
@@ -51,10 +55,23 @@ export async function runParent(flags: DaemonFlags, { loaded, settings }: Prepar
   // the children and the scripts they run must not talk to systemd in the daemon's name
   const notify = sdNotifier({ unsetEnvironment: true, onError: (m) => log.warn(m) });
   const self = thisCommand();
+  // the children a stop signal goes to straight from the native handler (signal-watch.ts)
+  const live = new Set<number>();
+  const start = (kind: ChildKind, respawn?: Respawn): ChildHandle => {
+    const child = launchChild(self, kind, kind === 'vrrp' ? settings.pidFiles.vrrp : settings.pidFiles.checkers, respawn);
+    live.add(child.pid);
+    signals.relayStopTo([...live]);
+    // reaped: off the list in the same turn, before another signal can be read
+    void child.exited.then(() => {
+      live.delete(child.pid);
+      signals.relayStopTo([...live]);
+    });
+    return child;
+  };
   const supervisor = new Supervisor(
     { children: ['vrrp'], dontRespawn: flags.dontRespawn, childWaitMs: settings.childWaitMs },
     {
-      start: (kind, respawn) => launchChild(self, kind, kind === 'vrrp' ? settings.pidFiles.vrrp : settings.pidFiles.checkers, respawn),
+      start,
       scheduler: realScheduler,
       log,
       notify,
@@ -65,11 +82,19 @@ export async function runParent(flags: DaemonFlags, { loaded, settings }: Prepar
           .map(formatDiagnostic),
     },
   );
-  const signals = watchSignals((route) => {
-    // keepalived's parent writes its own dump as it relays DATA (main.c print_parent_data)
-    if (route.supervisor === 'dump') answerParentDataSignal(loaded.config, { log, umask: settings.umask });
-    supervisor.signal(route);
-  }, log);
+  const signals = watchSignals(
+    (route) => {
+      // keepalived's parent writes its own dump as it relays DATA (main.c print_parent_data)
+      if (route.supervisor === 'dump') answerParentDataSignal(loaded.config, { log, umask: settings.umask });
+      // the children have their SIGTERM already: the supervisor's own stop, a millisecond of JavaScript,
+      // waits, so as not to hold a CPU a child needs for its priority-0 adverts
+      if (route.supervisor === 'stop' && signals.relaysStop) setTimeout(() => supervisor.signal(route), RELAYED_STOP_DELAY_MS);
+      else supervisor.signal(route);
+    },
+    log,
+    SIGNAL_ROUTES,
+    { relayStop: true },
+  );
   if (background) {
     supervisor.onReady(() => {
       reportUp();

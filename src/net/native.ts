@@ -35,6 +35,8 @@ export interface Vrrp6Socket {
 
 /** Runs a callback on each delivery of one signal, real-time ones included (Node's process.on refuses those). */
 export interface SignalWatcher {
+  /** From now on each delivery first sends `signum` to each of `pids`, before the callback runs; the caller keeps the list to live processes. */
+  relayTo(pids: readonly number[], signum: number): void;
   close(): void;
 }
 
