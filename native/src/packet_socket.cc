@@ -1,17 +1,16 @@
 #include "packet_socket.h"
 
 #include <linux/if_ether.h>
-#include <linux/if_packet.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <cstring>
-
 #include "errors.h"
+#include "wire_send.h"
 
 void PacketSocket::Init(Napi::Env env, Napi::Object exports) {
   exports.Set("PacketSocket", DefineClass(env, "PacketSocket",
                                           {InstanceMethod("send", &PacketSocket::Send),
+                                           InstanceAccessor<&PacketSocket::Fd>("fd"),
                                            InstanceMethod("close", &PacketSocket::Close)}));
 }
 
@@ -35,18 +34,13 @@ Napi::Value PacketSocket::Send(const Napi::CallbackInfo& info) {
   auto frame = info[0].As<Napi::Buffer<uint8_t>>();
   if (frame.Length() < ETH_HLEN) throw Napi::RangeError::New(env, "send: shorter than an Ethernet header");
 
-  sockaddr_ll to{};
-  to.sll_family = AF_PACKET;
-  to.sll_ifindex = info[1].As<Napi::Number>().Int32Value();
-  // the frame's own EtherType (already in network order) and destination MAC
-  std::memcpy(&to.sll_protocol, frame.Data() + 2 * ETH_ALEN, sizeof to.sll_protocol);
-  to.sll_halen = ETH_ALEN;
-  std::memcpy(to.sll_addr, frame.Data(), ETH_ALEN);
-
-  ssize_t sent = sendto(fd_, frame.Data(), frame.Length(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
-  if (sent < 0) throw ErrnoError(env, "sendto(AF_PACKET)", errno);
-  return Napi::Number::New(env, static_cast<double>(sent));
+  if (int err = wire::SendFrame(fd_, frame.Data(), frame.Length(), info[1].As<Napi::Number>().Int32Value()); err != 0)
+    throw ErrnoError(env, "sendto(AF_PACKET)", err);
+  return Napi::Number::New(env, static_cast<double>(frame.Length()));
 }
+
+// the descriptor, for the frames of a takeover prelude (takeover_prelude.h); -1 once closed
+Napi::Value PacketSocket::Fd(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), fd_); }
 
 void PacketSocket::Close(const Napi::CallbackInfo&) {
   if (fd_ >= 0) close(fd_);

@@ -13,6 +13,7 @@ class PacketSocket : public Napi::ObjectWrap<PacketSocket> {
 
  private:
   Napi::Value Send(const Napi::CallbackInfo& info);
+  Napi::Value Fd(const Napi::CallbackInfo& info);
   void Close(const Napi::CallbackInfo& info);
 
   int fd_ = -1;

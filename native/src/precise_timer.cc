@@ -9,6 +9,7 @@
 #include <ctime>
 
 #include "errors.h"
+#include "polled_fd.h"
 
 void PreciseTimer::Init(Napi::Env env, Napi::Object exports) {
   exports.Set("PreciseTimer", DefineClass(env, "PreciseTimer",
@@ -43,13 +44,17 @@ PreciseTimer::PreciseTimer(const Napi::CallbackInfo& info)
 
 PreciseTimer::~PreciseTimer() { Stop(); }
 
-// arm(delayMs): expires once, delayMs from now (clamped to 1 ns: a zero
-// it_value would disarm). An armed timer keeps the event loop alive, as a
-// pending setTimeout does; a disarmed one does not.
+// arm(delayMs, prelude?): expires once, delayMs from now (clamped to 1 ns: a
+// zero it_value would disarm). An armed timer keeps the event loop alive, as
+// a pending setTimeout does; a disarmed one does not. The prelude's ops run at
+// the expiry, before onExpired(done), done being their errnos, or undefined
+// when they did not run.
 void PreciseTimer::Arm(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsNumber()) throw Napi::TypeError::New(env, "arm(delayMs: number)");
+  if (info.Length() < 1 || !info[0].IsNumber() || (info.Length() > 1 && !info[1].IsArray() && !info[1].IsUndefined()))
+    throw Napi::TypeError::New(env, "arm(delayMs: number, prelude?: PreludeOp[])");
   if (fd_ < 0) throw Napi::Error::New(env, "arm: the timer is closed");
+  prelude_ = info.Length() > 1 && info[1].IsArray() ? prelude::Parse(env, info[1].As<Napi::Array>()) : prelude::Ops{};
   double delay_ms = info[0].As<Napi::Number>().DoubleValue();
   int64_t delay_ns = std::isfinite(delay_ms) && delay_ms > 0 ? static_cast<int64_t>(std::ceil(delay_ms * 1e6)) : 1;
   if (delay_ns < 1) delay_ns = 1;
@@ -69,6 +74,7 @@ void PreciseTimer::Arm(const Napi::CallbackInfo& info) {
 }
 
 void PreciseTimer::Disarm(const Napi::CallbackInfo& info) {
+  prelude_.clear();
   if (fd_ < 0) return;
   itimerspec off{};
   if (timerfd_settime(fd_, 0, &off, nullptr) < 0) throw ErrnoError(info.Env(), "timerfd_settime", errno);
@@ -85,10 +91,19 @@ void PreciseTimer::OnExpired(uv_poll_t* handle, int status, int) {
   // one-shot: until the callback arms it again, nothing keeps the loop alive
   uv_poll_stop(self->poll_);
   self->polling_ = false;
+  std::optional<std::vector<int>> done;
+  if (!self->prelude_.empty()) done = prelude::Run(self->prelude_);
+  self->prelude_.clear();
   Napi::Env env = self->Env();
   Napi::HandleScope scope(env);
+  Napi::Value outcome = env.Undefined();
+  if (done) {
+    Napi::Array errnos = Napi::Array::New(env, done->size());
+    for (uint32_t i = 0; i < done->size(); i++) errnos.Set(i, Napi::Number::New(env, (*done)[i]));
+    outcome = errnos;
+  }
   try {
-    self->on_expired_.MakeCallback(self->Value(), {}, self->async_context_);
+    self->on_expired_.MakeCallback(self->Value(), {outcome}, self->async_context_);
   } catch (const Napi::Error& e) {
     // as for a throwing setTimeout callback: an uncaught exception, not an abort
     napi_fatal_exception(env, e.Value());
@@ -96,18 +111,12 @@ void PreciseTimer::OnExpired(uv_poll_t* handle, int status, int) {
 }
 
 void PreciseTimer::Stop() {
-  if (poll_ != nullptr) {
-    uv_poll_stop(poll_);
-    poll_->data = nullptr;
-    uv_close(reinterpret_cast<uv_handle_t*>(poll_), [](uv_handle_t* h) { delete reinterpret_cast<uv_poll_t*>(h); });
-    poll_ = nullptr;
-  }
+  StopAndClose(poll_, fd_);
   polling_ = false;
-  if (fd_ >= 0) close(fd_);
-  fd_ = -1;
 }
 
 void PreciseTimer::Close(const Napi::CallbackInfo&) {
+  prelude_.clear();
   if (fd_ < 0) return;
   Stop();
   on_expired_.Reset();

@@ -3,10 +3,15 @@
 // Node's own timers count whole milliseconds from the loop's cached time, so
 // they fire up to a millisecond early or late; VRRP at advert_int 0.02 s needs
 // better. The expiry wakes the loop's epoll directly: no spin, no thread.
+//
+// An arm may carry a takeover prelude (takeover_prelude.h): work done at
+// the expiry before the callback runs, whose outcome the callback receives.
 #pragma once
 
 #include <napi.h>
 #include <uv.h>
+
+#include "takeover_prelude.h"
 
 class PreciseTimer : public Napi::ObjectWrap<PreciseTimer> {
  public:
@@ -26,4 +31,6 @@ class PreciseTimer : public Napi::ObjectWrap<PreciseTimer> {
   uv_poll_t* poll_ = nullptr;
   Napi::FunctionReference on_expired_;
   Napi::AsyncContext async_context_;
+  // for the armed expiry only: a re-arm or disarm replaces it
+  prelude::Ops prelude_;
 };

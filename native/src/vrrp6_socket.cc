@@ -8,7 +8,9 @@
 #include <cstring>
 
 #include "errors.h"
+#include "polled_fd.h"
 #include "receive_stamp.h"
+#include "wire_send.h"
 
 namespace {
 constexpr int kIpprotoVrrp = 112;
@@ -33,6 +35,7 @@ in6_addr AddressArg(Napi::Env env, const Napi::Value& v, const char* what) {
 void Vrrp6Socket::Init(Napi::Env env, Napi::Object exports) {
   exports.Set("Vrrp6Socket", DefineClass(env, "Vrrp6Socket",
                                          {InstanceMethod("send", &Vrrp6Socket::Send),
+                                          InstanceAccessor<&Vrrp6Socket::Fd>("fd"),
                                           InstanceMethod("close", &Vrrp6Socket::Close)}));
 }
 
@@ -123,16 +126,7 @@ Vrrp6Socket::~Vrrp6Socket() {
   StopPolling();
 }
 
-void Vrrp6Socket::StopPolling() {
-  if (poll_ != nullptr) {
-    uv_poll_stop(poll_);
-    uv_close(reinterpret_cast<uv_handle_t*>(poll_),
-             [](uv_handle_t* handle) { delete reinterpret_cast<uv_poll_t*>(handle); });
-    poll_ = nullptr;
-  }
-  if (fd_ >= 0) close(fd_);
-  fd_ = -1;
-}
+void Vrrp6Socket::StopPolling() { StopAndClose(poll_, fd_); }
 
 void Vrrp6Socket::Close(const Napi::CallbackInfo&) {
   if (fd_ < 0) return;
@@ -148,43 +142,16 @@ Napi::Value Vrrp6Socket::Send(const Napi::CallbackInfo& info) {
     throw Napi::TypeError::New(env, "send(message: Buffer, src: Buffer, dst: Buffer, hopLimit: number)");
   if (fd_ < 0) throw Napi::Error::New(env, "send: the VRRP socket is closed");
   auto message = info[0].As<Napi::Buffer<uint8_t>>();
-  in6_pktinfo from{};
-  from.ipi6_addr = AddressArg(env, info[1], "src");
-  from.ipi6_ifindex = static_cast<unsigned>(ifindex_);
-  sockaddr_in6 to{};
-  to.sin6_family = AF_INET6;
-  to.sin6_addr = AddressArg(env, info[2], "dst");
-  to.sin6_scope_id = static_cast<uint32_t>(ifindex_);
+  in6_addr src = AddressArg(env, info[1], "src");
+  in6_addr dst = AddressArg(env, info[2], "dst");
   int hop_limit = info[3].As<Napi::Number>().Int32Value();
-
-  iovec iov{message.Data(), message.Length()};
-  alignas(cmsghdr) unsigned char control[CMSG_SPACE(sizeof(in6_pktinfo)) + CMSG_SPACE(sizeof(int))] = {};
-  msghdr msg{};
-  msg.msg_name = &to;
-  msg.msg_namelen = sizeof to;
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = CMSG_SPACE(sizeof(in6_pktinfo)) + (hop_limit >= 0 ? CMSG_SPACE(sizeof(int)) : 0);
-  // the source address and interface, per packet (RFC 3542 §6.1)
-  cmsghdr* c = CMSG_FIRSTHDR(&msg);
-  c->cmsg_level = IPPROTO_IPV6;
-  c->cmsg_type = IPV6_PKTINFO;
-  c->cmsg_len = CMSG_LEN(sizeof from);
-  std::memcpy(CMSG_DATA(c), &from, sizeof from);
-  if (hop_limit >= 0) {
-    c = CMSG_NXTHDR(&msg, c);
-    c->cmsg_level = IPPROTO_IPV6;
-    c->cmsg_type = IPV6_HOPLIMIT;
-    c->cmsg_len = CMSG_LEN(sizeof hop_limit);
-    std::memcpy(CMSG_DATA(c), &hop_limit, sizeof hop_limit);
-  }
-  // keepalived sends multicast adverts with MSG_DONTROUTE: on-link only
-  int flags = IN6_IS_ADDR_MULTICAST(&to.sin6_addr) ? MSG_DONTROUTE : 0;
-  ssize_t sent = sendmsg(fd_, &msg, flags);
-  if (sent < 0) throw ErrnoError(env, "sendmsg", errno);
-  return Napi::Number::New(env, static_cast<double>(sent));
+  if (int err = wire::SendVrrp6(fd_, ifindex_, message.Data(), message.Length(), src, dst, hop_limit); err != 0)
+    throw ErrnoError(env, "sendmsg", err);
+  return Napi::Number::New(env, static_cast<double>(message.Length()));
 }
+
+// the descriptor, for the adverts of a takeover prelude (takeover_prelude.h); -1 once closed
+Napi::Value Vrrp6Socket::Fd(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), fd_); }
 
 void Vrrp6Socket::OnReadable(uv_poll_t* handle, int status, int) {
   static_cast<Vrrp6Socket*>(handle->data)->Drain(status);
@@ -205,13 +172,7 @@ void Vrrp6Socket::Drain(int status) {
     sockaddr_in6 from{};
     iovec iov{buffer_.data(), buffer_.size()};
     alignas(cmsghdr) unsigned char control[CMSG_SPACE(sizeof(in6_pktinfo)) + CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(timespec))];
-    msghdr msg{};
-    msg.msg_name = &from;
-    msg.msg_namelen = sizeof from;
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
+    msghdr msg = wire::Datagram(&from, sizeof from, &iov, control, sizeof control);
     ssize_t got = recvmsg(fd_, &msg, 0);
     if (got < 0) {
       if (errno == EINTR) continue;

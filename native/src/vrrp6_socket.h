@@ -24,6 +24,7 @@ class Vrrp6Socket : public Napi::ObjectWrap<Vrrp6Socket> {
   void Configure(Napi::Env env, const std::string& ifname, const in6_addr& address);
   void SetInt(Napi::Env env, int level, int option, int value, const char* name);
   Napi::Value Send(const Napi::CallbackInfo& info);
+  Napi::Value Fd(const Napi::CallbackInfo& info);
   void Close(const Napi::CallbackInfo& info);
   void StartPolling(Napi::Env env);
   void StopPolling();

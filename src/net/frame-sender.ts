@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { gratuitousArp, unsolicitedNa } from './announce.js';
 import { familyOf } from './ip.js';
 import { loadNative, type PacketSocket } from './native.js';
+import { errnoError, type PreludePart } from './prelude-part.js';
 
 export interface AnnounceLink {
   readonly ifindex: number;
@@ -75,6 +76,11 @@ class Lane {
   }
 }
 
+/** Every failure of an announcement at once, or nothing. */
+function announced(link: AnnounceLink, vips: readonly string[], failed: readonly Error[]): void {
+  if (failed.length > 0) throw new AggregateError(failed, `${failed.length} of ${vips.length} announcements failed on ifindex ${link.ifindex}: ${failed[0]!.message}`);
+}
+
 export class FrameSender {
   private socket: PacketSocket | undefined;
   private readonly lanes = new Map<string, Lane>();
@@ -91,8 +97,21 @@ export class FrameSender {
         ? this.lane(`${pace}/arp`).push(gratuitousArp(link.mac, vip), link.ifindex, link.garpInterval * 1000)
         : this.lane(`${pace}/na`).push(unsolicitedNa(link.mac, vip, link.router), link.ifindex, link.gnaInterval * 1000),
     );
-    const failed = (await Promise.allSettled(sends)).flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : []));
-    if (failed.length > 0) throw new AggregateError(failed, `${failed.length} of ${vips.length} announcements failed on ifindex ${link.ifindex}: ${failed[0]!.message}`);
+    announced(link, vips, (await Promise.allSettled(sends)).flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : [])));
+  }
+
+  /**
+   * announce(link, vips) as a takeover prelude's part, where it needs no
+   * pacing: gratuitous ARPs only (an NA's Router flag is read from /proc
+   * when it is sent), with no vrrp_garp_interval between them.
+   */
+  announcePart(link: AnnounceLink, vips: readonly string[]): PreludePart | undefined {
+    if (link.garpInterval > 0 || vips.some((vip) => familyOf(vip) !== 4)) return undefined;
+    const fd = this.packetSocket().fd;
+    return {
+      ops: vips.map((vip) => ({ kind: 'frame', fd, ifindex: link.ifindex, data: gratuitousArp(link.mac, vip) })),
+      outcome: async (errnos) => announced(link, vips, errnos.flatMap((e) => (e ? [errnoError('sendto(AF_PACKET)', e)] : []))),
+    };
   }
 
   private lane(key: string): Lane {
@@ -104,7 +123,7 @@ export class FrameSender {
     return lane;
   }
 
-  /** Opened on first use: a process that never becomes master needs no AF_PACKET socket. */
+  /** Opened on first use (a send, or a takeover prelude prepared): a process that never may become master needs no AF_PACKET socket. */
   private packetSocket(): PacketSocket {
     this.socket ??= new (loadNative().PacketSocket)();
     return this.socket;

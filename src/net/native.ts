@@ -1,7 +1,8 @@
 // The typed face of tskad's native addon (native/, built by node-gyp when the
 // package is installed): AF_PACKET frame sends, the IPv6 VRRP socket,
-// real-time signal handlers, a sub-millisecond timer, and packets' kernel
-// receive stamps, the things no npm package does. Loaded once, on first use,
+// real-time signal handlers, a sub-millisecond timer (with a takeover's
+// first sends done natively at its expiry), and packets' kernel receive
+// stamps, the things no npm package does. Loaded once, on first use,
 // so code that needs none of them never requires a built addon.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -12,6 +13,8 @@ import { fileURLToPath } from 'node:url';
 export interface PacketSocket {
   /** Sends `frame` (Ethernet header included) on interface `ifindex`; returns the bytes sent, throws errno errors. */
   send(frame: Buffer, ifindex: number): number;
+  /** the descriptor, for a takeover prelude's frames; -1 once closed */
+  readonly fd: number;
   close(): void;
 }
 
@@ -29,6 +32,8 @@ export type Vrrp6PacketCallback = (message: Buffer, source: Buffer, destination:
 export interface Vrrp6Socket {
   /** Sends the VRRP message from `src` to `dst` (16-byte addresses); `hopLimit` < 0 keeps the socket's. Throws errno errors. */
   send(message: Buffer, src: Buffer, dst: Buffer, hopLimit: number): number;
+  /** the descriptor, for a takeover prelude's adverts; -1 once closed */
+  readonly fd: number;
   /** Stops reading and closes the descriptor; no callback runs afterwards. */
   close(): void;
 }
@@ -41,12 +46,27 @@ export interface SignalWatcher {
 }
 
 /**
+ * One system call of a takeover prelude (native/src/takeover_prelude.h),
+ * its bytes built in advance: an IPv4 advert (whole packet, IP_HDRINCL
+ * socket), an IPv6 advert, an Ethernet frame, or an rtnetlink request
+ * (header included; the addon sets its sequence number and waits for its answer).
+ */
+export type PreludeOp =
+  | { readonly kind: 'ipv4'; readonly fd: number; readonly data: Buffer; readonly dst: Buffer }
+  | { readonly kind: 'ipv6'; readonly fd: number; readonly ifindex: number; readonly data: Buffer; readonly src: Buffer; readonly dst: Buffer; readonly hopLimit: number }
+  | { readonly kind: 'frame'; readonly fd: number; readonly ifindex: number; readonly data: Buffer }
+  | { readonly kind: 'rtnl'; readonly data: Buffer };
+
+/**
  * A one-shot timer on timerfd (CLOCK_MONOTONIC, nanoseconds), watched by the
  * event loop: `onExpired` runs once per arm, never before the delay is over.
+ * It receives the errno of each op of the arm's prelude (0: done), or
+ * undefined when there was none or it did not run (a VRRP socket of it had
+ * a packet waiting).
  */
 export interface PreciseTimer {
-  /** (Re)arms the timer `delayMs` from now; it keeps the event loop alive until it expires or is disarmed. */
-  arm(delayMs: number): void;
+  /** (Re)arms the timer `delayMs` from now, with the ops to run first at its expiry; it keeps the event loop alive until it expires or is disarmed. */
+  arm(delayMs: number, prelude?: readonly PreludeOp[]): void;
   disarm(): void;
   close(): void;
 }
@@ -70,7 +90,7 @@ export interface ReceiveStampCalls {
 
 export interface NativeAddon extends ProcessTuningCalls, ReceiveStampCalls {
   readonly PacketSocket: new () => PacketSocket;
-  readonly PreciseTimer: new (onExpired: () => void) => PreciseTimer;
+  readonly PreciseTimer: new (onExpired: (done: readonly number[] | undefined) => void) => PreciseTimer;
   readonly SignalWatcher: new (signum: number, onSignal: (signum: number) => void) => SignalWatcher;
   readonly Vrrp6Socket: new (options: Vrrp6SocketOptions, onPacket: Vrrp6PacketCallback, onError: (err: Error) => void) => Vrrp6Socket;
 }

@@ -6,8 +6,9 @@
 // Everything that can be pure lives in rtnl-address.ts and rtnl-link.ts.
 import { EventEmitter } from 'node:events';
 import { readFile } from 'node:fs/promises';
-import { AttrStream, createRtNetlink, FlagsNew, rt, type NetlinkMessage, type RtNetlinkSocket } from 'netlink';
+import { AttrStream, createRtNetlink, Flags, FlagsNew, formatMessage, rt, type NetlinkMessage, type RtNetlinkSocket } from 'netlink';
 import type { Family } from './ip.js';
+import { errnoError, type PreludePart } from './prelude-part.js';
 import {
   addressFromMessage,
   delAddressRequest,
@@ -82,6 +83,10 @@ async function attempt<T>(about: About, f: () => Promise<T>): Promise<T> {
 
 const keyText = (k: AddressKey): string => `${k.address}/${k.prefix}${k.peer === undefined ? '' : ` peer ${k.peer}`}`;
 
+const addAbout = (spec: AddressSpec): About => ({ dev: spec.dev, what: `add ${keyText(spec)} to ${spec.dev}` });
+/** CREATE|EXCL as `ip addr add`: an address already there is refused, never replaced */
+const ADD_FLAGS = FlagsNew.CREATE | FlagsNew.EXCL;
+
 /** Requests over one rtnetlink socket. close() when done. */
 export class Rtnl {
   private indexOf: (dev: string) => number | undefined = () => undefined;
@@ -149,11 +154,32 @@ export class Rtnl {
 
   /** Adds `spec`; RtnlError EEXIST when the interface already has it. */
   async addAddress(spec: AddressSpec): Promise<void> {
-    const op: About = { dev: spec.dev, what: `add ${keyText(spec)} to ${spec.dev}` };
+    const op = addAbout(spec);
     // a known index is not awaited: an await would put the request behind the rest of the turn
     const req = newAddressRequest(spec, this.indexOf(spec.dev) ?? (await this.askIndex(op, spec.dev)));
-    // CREATE|EXCL as `ip addr add`: an address already there is refused, never replaced
-    await attempt(op, () => this.sock.newAddress(req.data, req.attrs, { flags: FlagsNew.CREATE | FlagsNew.EXCL }));
+    await attempt(op, () => this.sock.newAddress(req.data, req.attrs, { flags: ADD_FLAGS }));
+  }
+
+  /**
+   * addAddress(spec) as a takeover prelude's part: the whole request, for
+   * the addon to send on its own rtnetlink socket, and its answer read as
+   * addAddress settles. Undefined while the interface's index is not known.
+   */
+  addPart(spec: AddressSpec): PreludePart | undefined {
+    const index = this.indexOf(spec.dev);
+    if (index === undefined) return undefined;
+    const req = newAddressRequest(spec, index);
+    const body = new AttrStream();
+    rt.formatAddressMessage({ kind: 'address', data: req.data, attrs: req.attrs }, body);
+    // the addon sets the sequence number; port 0 is the kernel's to fill in
+    const data = Buffer.concat(formatMessage({ type: rt.MessageType.NEWADDR, flags: Flags.REQUEST | Flags.ACK | ADD_FLAGS, seq: 0, port: 0, data: body.bufs }));
+    return {
+      ops: [{ kind: 'rtnl', data }],
+      outcome: (errnos) =>
+        attempt(addAbout(spec), async () => {
+          if (errnos[0]) throw errnoError('RTM_NEWADDR', errnos[0]);
+        }),
+    };
   }
 
   /**

@@ -254,9 +254,10 @@ export class VipOwner {
     return owns(this.current, key);
   }
 
-  async add(spec: AddressSpec): Promise<AddOutcome> {
+  /** Adds `spec`; `requested`: the outcome of a request already made (a takeover prelude's), instead of making one. */
+  async add(spec: AddressSpec, requested?: Promise<void>): Promise<AddOutcome> {
     try {
-      await this.kernel.addAddress(spec);
+      await (requested ?? this.kernel.addAddress(spec));
     } catch (e) {
       if (codeOf(e) !== 'EEXIST') throw e;
       // already there: still ours if we put it there before, foreign otherwise

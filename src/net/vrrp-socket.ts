@@ -21,7 +21,8 @@
 import { createRequire } from 'node:module';
 import { endianness } from 'node:os';
 import { bytesToIp, canonicalIp, ipToBytes, type Family } from './ip.js';
-import { loadNative, type Vrrp6Socket } from './native.js';
+import { loadNative, type PreludeOp, type Vrrp6Socket } from './native.js';
+import { errnoError, type PreludePart } from './prelude-part.js';
 import { decodeIpv4, internetChecksum, IPPROTO_VRRP } from '../vrrp/packet.js';
 
 /** RFC 5798 §5.1.1.3 / §5.1.2.3: TTL / hop limit of multicast adverts, checked on receipt */
@@ -77,6 +78,8 @@ export interface VrrpSocket {
   send(advert: OutgoingAdvert): Promise<void>;
   /** Does what send() does short of the system call, so that its code is compiled before a takeover needs it. */
   rehearse(advert: OutgoingAdvert): void;
+  /** send(advert) as a takeover prelude's part; undefined when this socket's descriptor is not known */
+  preludePart(advert: OutgoingAdvert): PreludePart | undefined;
   /** Stops delivery and closes the descriptor; idempotent. */
   close(): void;
 }
@@ -114,11 +117,26 @@ export function ipv4Header(f: { src: string; dst: string; ttl: number; id: numbe
   return h;
 }
 
+/** Every destination's failure at once, or nothing. */
+function throwFailures(failed: readonly Error[]): void {
+  if (failed.length > 0) throw new AggregateError(failed, failed.map((e) => e.message).join('; '));
+}
+
 /** Sends to every destination even if some fail, as keepalived does (it logs each failure and goes on). */
 async function sendEach(advert: OutgoingAdvert, sendOne: (message: Buffer, dst: string) => Promise<void>): Promise<void> {
   const results = await Promise.allSettled(advert.to.map(({ dst, message }) => sendOne(message, dst)));
-  const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : []));
-  if (failed.length > 0) throw new AggregateError(failed, failed.map((e) => e.message).join('; '));
+  throwFailures(results.flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : [])));
+}
+
+/** A prelude's sends of `advert`, one op per destination, settling as sendEach would. */
+function advertPart(advert: OutgoingAdvert, op: (message: Buffer, dst: string) => PreludeOp, ifname: string, sent: () => void): PreludePart {
+  return {
+    ops: advert.to.map(({ dst, message }) => op(message, dst)),
+    outcome: async (errnos) => {
+      sent();
+      throwFailures(advert.to.flatMap(({ dst }, i) => (errnos[i] ? [withContext(`send to ${dst}`, ifname, errnoError('sendto', errnos[i]!))] : [])));
+    },
+  };
 }
 
 // ---------------------------------------------------------------- IPv4: raw-socket
@@ -240,13 +258,18 @@ class Ipv4VrrpSocket implements VrrpSocket {
     });
   }
 
+  /** The IP id of the advert's next send, and how to make it the last used: one per advert, every unicast peer gets the same (vrrp.c vrrp_send_adv). */
+  private nextId(advert: OutgoingAdvert): { readonly id: number; readonly use: () => void } {
+    const vrid = vridOf(advert.to[0]?.message ?? Buffer.alloc(0)) ?? 0;
+    const id = ((this.lastIds.get(vrid) ?? 0) % 0xffff) + 1;
+    return { id, use: () => void this.lastIds.set(vrid, id) };
+  }
+
   send(advert: OutgoingAdvert): Promise<void> {
     // raw-socket would quietly open a fresh socket
     if (this.closed) return Promise.reject(new Error('send: the VRRP socket is closed'));
-    // one id per advert: every unicast peer gets the same (vrrp.c vrrp_send_adv)
-    const vrid = vridOf(advert.to[0]?.message ?? Buffer.alloc(0)) ?? 0;
-    const id = ((this.lastIds.get(vrid) ?? 0) % 0xffff) + 1;
-    this.lastIds.set(vrid, id);
+    const { id, use } = this.nextId(advert);
+    use();
     return sendEach(advert, async (message, dst) => {
       const packet = ipv4Packet(advert, id, message, dst);
       // keepalived adds MSG_DONTROUTE to multicast sends, which raw-socket cannot; out of a
@@ -262,6 +285,13 @@ class Ipv4VrrpSocket implements VrrpSocket {
 
   rehearse(advert: OutgoingAdvert): void {
     void sendEach(advert, async (message, dst) => void ipv4Packet(advert, 0, message, dst));
+  }
+
+  preludePart(advert: OutgoingAdvert): PreludePart | undefined {
+    const fd = this.fd;
+    if (this.closed || fd === undefined) return undefined;
+    const { id, use } = this.nextId(advert);
+    return advertPart(advert, (message, dst) => ({ kind: 'ipv4', fd, data: ipv4Packet(advert, id, message, dst), dst: ipToBytes(dst) }), this.ifname, use);
   }
 
   close(): void {
@@ -308,6 +338,14 @@ class Ipv6VrrpSocket implements VrrpSocket {
   rehearse(advert: OutgoingAdvert): void {
     ipToBytes(advert.src);
     void sendEach(advert, async (_message, dst) => void ipToBytes(dst));
+  }
+
+  preludePart(advert: OutgoingAdvert): PreludePart | undefined {
+    const fd = this.native.fd;
+    if (this.closed || fd < 0) return undefined;
+    const src = ipToBytes(advert.src);
+    const op = (data: Buffer, dst: string): PreludeOp => ({ kind: 'ipv6', fd, ifindex: this.ifindex, data, src, dst: ipToBytes(dst), hopLimit: advert.ttl ?? -1 });
+    return advertPart(advert, op, this.ifname, () => undefined);
   }
 
   send(advert: OutgoingAdvert): Promise<void> {

@@ -32,7 +32,8 @@ import { initialMachine, masterDownInterval, step, type TimerKind, type VrrpActi
 import { COUNTER_OF, decodeAdvert, encodeAdvert, isDecodeError, type Advert, type ChecksumVariant, type DecodeError } from './packet.js';
 import type { InstancePlan } from './params.js';
 import { vipEdits } from './reload.js';
-import type { Cancel, Scheduler } from './scheduler.js';
+import type { Cancel, Prelude, Scheduler } from './scheduler.js';
+import type { Announcement, TakeoverWork } from './takeover-prelude.js';
 import type { TrackResult } from './track-interface.js';
 
 /** keepalived's statistics names (vrrp.h vrrp_stats, the JSON and SNMP names), plus RFC 6527's version and checksum errors */
@@ -74,6 +75,8 @@ export interface InstancePorts {
   removeAddress(spec: AddressSpec): Promise<void>;
   /** one GARP (IPv4) or unsolicited NA (IPv6) per entry, in order, on `dev` */
   announce(dev: string, addresses: readonly string[]): Promise<void>;
+  /** the work a takeover starts with, done at the master-down timer's expiry before the step (takeover-prelude.ts); where the edge can */
+  prepareTakeover?(work: TakeoverWork): Prelude | undefined;
 }
 
 /** What rehearseTakeover's copy does instead of sending and adding: everything short of the system call. */
@@ -237,6 +240,10 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
   private trackFaults: ReadonlySet<string> = new Set();
   /** after a reload, until its scripts answer: the new tracking's "not answered yet" does not count (keepalived SCRIPT_INIT_STATE_INIT_RELOAD) */
   private awaitingCarriedOver = false;
+  /** the takeover prelude last prepared, and what it was prepared from (takeoverPrelude()) */
+  private lastPrelude:
+    | { readonly advert: OutgoingAdvert; readonly params: VrrpParams; readonly prelude: Prelude | undefined }
+    | undefined;
 
   constructor(
     plan: InstancePlan,
@@ -330,10 +337,13 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
 
   joinGroup(gate: GroupGate): void {
     this.group = gate;
+    this.refreshTakeover();
   }
 
   leaveGroup(gate: GroupGate): void {
-    if (this.group === gate) this.group = undefined;
+    if (this.group !== gate) return;
+    this.group = undefined;
+    this.refreshTakeover();
   }
 
   /** Leaves INIT (RFC 5798 §6.4.1): the owner becomes MASTER, anyone else waits as BACKUP; FAULT while a fault holds. */
@@ -375,6 +385,7 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
     // the owner demotion (OwnerConflict) ends with the configuration it was about; the effective priority follows at the next tracking verdict
     this.machine = { ...this.machine, basePriority: params.basePriority };
     this.awaitingCarriedOver = true;
+    this.refreshTakeover();
     if (!this.vipsSet) return;
     if (removed.length > 0) this.enqueue(this.eachAddress('remove', removed, (s) => this.ports.removeAddress(s)));
     if (added.length > 0) {
@@ -401,8 +412,10 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
    */
   setInterfaceAddress(address: string | undefined): void {
     if (this.plan.sourceAddress !== undefined) return;
+    const changed = address !== this.source;
     this.source = address;
     if (address !== undefined) this.params = { ...this.params, primaryAddress: ipToBytes(address) };
+    if (changed) this.refreshTakeover();
     if ((address === undefined) !== this.machine.faults.has(NO_ADDRESS_FAULT)) {
       if (address === undefined) this.ports.log.info({ instance: this.name }, `(${this.name}) entering FAULT state (no IPv${this.plan.family} address for interface)`);
       this.setFault(NO_ADDRESS_FAULT, address === undefined);
@@ -467,6 +480,7 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
     if (decoded.checksum === 'mcast-dst' && this.plan.checksum.autoSwitch && this.sendChecksum !== 'mcast-dst') {
       this.sendChecksum = 'mcast-dst';
       this.ports.log.info({ instance: this.name }, `(${this.name}) Setting unicast VRRPv3 checksum to old version`);
+      this.refreshTakeover();
     }
     const ad = decoded.advert;
     if (ad.vrid !== this.plan.vrid) return;
@@ -579,6 +593,8 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
   /** Every state change, logged, counted and published once (STYLE: one transition funnel). */
   private funnel(from: VrrpState, to: VrrpState, reason: string): TransitionRecord {
     const record: TransitionRecord = { instance: this.name, vrid: this.plan.vrid, from, to, reason, priority: this.machine.priority };
+    // a prelude holds descriptors and interface indexes, which a FAULT may have seen change, and the IP id after the last takeover
+    this.lastPrelude = undefined;
     if (to === 'MASTER') this.stats.become_master++;
     if (from === 'MASTER' && to !== 'INIT') this.stats.release_master++;
     // keepalived says nothing when stopping; its "(init)" marks the first state after startup
@@ -727,16 +743,15 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
   /** `repeat` rounds over every VIP and excluded VIP, per interface (keepalived vrrp_send_link_update). */
   private sendGarp(repeat: number): void {
     if (!this.vipsSet || repeat === 0) return;
-    const byDev = new Map<string, string[]>();
     for (const s of this.plan.addresses) {
       const kind = s.address.includes(':') ? 'Unsolicited Neighbour Adverts' : 'gratuitous ARPs';
       this.say('debug', { instance: this.name }, `(${this.name}) Sending/queueing ${kind} on ${s.dev} for ${s.address}`);
-      byDev.set(s.dev, [...(byDev.get(s.dev) ?? []), s.address]);
     }
+    const announcements = this.announcements(repeat);
     this.enqueue(async () => {
       await Promise.all(
-        [...byDev].map(([dev, addrs]) =>
-          this.ports.announce(dev, Array.from({ length: repeat }, () => addrs).flat()).catch((e: Error) => {
+        announcements.map(({ dev, addresses }) =>
+          this.ports.announce(dev, addresses).catch((e: Error) => {
             this.ports.log.error({ instance: this.name, dev, err: e.message }, `(${this.name}) gratuitous ARP / NA on ${dev} failed: ${e.message}`);
           }),
         ),
@@ -744,9 +759,44 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
     }, 'begun');
   }
 
+  /** `repeat` rounds of the VIPs, per interface */
+  private announcements(repeat: number): Announcement[] {
+    if (repeat === 0) return [];
+    const byDev = new Map<string, string[]>();
+    for (const s of this.plan.addresses) byDev.set(s.dev, [...(byDev.get(s.dev) ?? []), s.address]);
+    return [...byDev].map(([dev, addrs]) => ({ dev, addresses: Array.from({ length: repeat }, () => addrs).flat() }));
+  }
+
+  /**
+   * The master-down timer's prelude (takeover-prelude.ts): the step its
+   * expiry runs is then sure to become MASTER and do this work first, so
+   * there is one only for a BACKUP outside a sync group (whose gate decides
+   * at the expiry), without VIPs set or kernel work still under way (the
+   * step's requests would wait behind it). Anything else it is built from
+   * makes a new one: a reload, a new source address or checksum, joining
+   * or leaving a group (refreshTakeover), a priority change (re-arms).
+   */
+  private takeoverPrelude(): Prelude | undefined {
+    if (this.ports.prepareTakeover === undefined || this.state !== 'BACKUP' || this.group !== undefined || this.vipsSet || this.lastEffect !== undefined) return undefined;
+    const advert = this.outgoing(this.machine.priority);
+    if (advert === undefined) return undefined;
+    const last = this.lastPrelude;
+    if (last && last.advert === advert && last.params === this.params) return last.prelude;
+    const prelude = this.ports.prepareTakeover({ advert, addresses: this.plan.addresses, announcements: this.announcements(this.params.garpMasterRepeat) });
+    this.lastPrelude = { advert, params: this.params, prelude };
+    return prelude;
+  }
+
+  /** The master-down timer armed again for the same time, with a prelude of what is now so. */
+  private refreshTakeover(): void {
+    const t = this.timers.get('masterDown');
+    if (t) this.arm('masterDown', t.at);
+  }
+
   private arm(kind: TimerKind, at: number): void {
     this.cancelTimer(kind);
-    this.timers.set(kind, { at, cancel: this.ports.scheduler.at(at, () => this.expire(kind, at)) });
+    const prelude = kind === 'masterDown' ? this.takeoverPrelude() : undefined;
+    this.timers.set(kind, { at, cancel: this.ports.scheduler.at(at, () => this.expire(kind, at), prelude) });
   }
 
   private cancelTimer(kind: TimerKind): void {

@@ -9,16 +9,27 @@
 // last millisecond by spinning on setImmediate cost a GC scavenge every second
 // or so at advert_int 0.02, the advert jitter's main cause. A timerfd expiry
 // wakes the loop within microseconds of the due time and allocates nothing.
+// The earliest callback's prelude, if it has one, rides on the kernel timer:
+// the addon does it at the expiry, before any JavaScript runs.
 import { performance } from 'node:perf_hooks';
-import { loadNative, type PreciseTimer } from '../net/native.js';
+import { loadNative, type PreciseTimer, type PreludeOp } from '../net/native.js';
 
 export type Cancel = () => void;
+
+/** Sends that a callback's first act is, done natively at its timer's expiry (vrrp/takeover-prelude.ts). */
+export interface Prelude {
+  readonly ops: readonly PreludeOp[];
+  /** the ops ran, with these errnos (0: done); told right before the callback fires */
+  ran(errnos: readonly number[]): void;
+  /** the callback has fired: what it did not take up of the prelude's work is dropped */
+  over(): void;
+}
 
 export interface Scheduler {
   /** monotonic ms */
   now(): number;
-  /** runs `fire` once, at `time` or as soon after as the event loop allows */
-  at(time: number, fire: () => void): Cancel;
+  /** runs `fire` once, at `time` or as soon after as the event loop allows; a clock that can does `prelude` right before */
+  at(time: number, fire: () => void, prelude?: Prelude): Cancel;
 }
 
 interface Pending {
@@ -26,6 +37,7 @@ interface Pending {
   /** ties run in the order they were scheduled */
   readonly seq: number;
   fire: (() => void) | undefined;
+  readonly prelude: Prelude | undefined;
 }
 
 const before = (a: Pending, b: Pending): boolean => a.time < b.time || (a.time === b.time && a.seq < b.seq);
@@ -80,16 +92,17 @@ class TimerfdScheduler implements Scheduler {
   private readonly queue = new PendingQueue();
   private seq = 0;
   private timer: PreciseTimer | undefined;
-  /** the due time the kernel timer is armed for, if it is */
+  /** the due time the kernel timer is armed for, if it is, and the prelude it carries */
   private armedFor: number | undefined;
+  private armedPrelude: Prelude | undefined;
   private rearmQueued = false;
 
   now(): number {
     return performance.now();
   }
 
-  at(time: number, fire: () => void): Cancel {
-    const p: Pending = { time, seq: this.seq++, fire };
+  at(time: number, fire: () => void, prelude?: Prelude): Cancel {
+    const p: Pending = { time, seq: this.seq++, fire, prelude };
     this.queue.push(p);
     // even a time already past waits for the timer: never from the caller's
     // stack, which may be in the middle of a state change
@@ -120,22 +133,36 @@ class TimerfdScheduler implements Scheduler {
     if (next === undefined) {
       if (this.armedFor !== undefined) this.timer?.disarm();
       this.armedFor = undefined;
+      this.armedPrelude = undefined;
       return;
     }
-    if (next.time === this.armedFor) return;
-    this.timer ??= new (loadNative().PreciseTimer)(() => this.expired());
+    if (next.time === this.armedFor && next.prelude === this.armedPrelude) return;
+    this.timer ??= new (loadNative().PreciseTimer)((done) => this.expired(done));
     this.armedFor = next.time;
-    this.timer.arm(next.time - performance.now());
+    this.armedPrelude = next.prelude;
+    this.timer.arm(next.time - performance.now(), next.prelude?.ops);
   }
 
-  private expired(): void {
+  private expired(done: readonly number[] | undefined): void {
+    // the prelude done at this expiry: its callback fires now, even if this clock reads a hair before its time
+    const ran = done === undefined ? undefined : this.armedPrelude;
     this.armedFor = undefined;
+    this.armedPrelude = undefined;
     try {
-      for (let p = this.queue.settle(); p !== undefined && p.time <= performance.now(); p = this.queue.settle()) {
+      for (let p = this.queue.settle(); p !== undefined && (p.time <= performance.now() || (ran !== undefined && p.prelude === ran)); p = this.queue.settle()) {
         this.queue.pop();
         const fire = p.fire!;
         p.fire = undefined;
-        fire();
+        if (ran === undefined || p.prelude !== ran) {
+          fire();
+          continue;
+        }
+        ran.ran(done!);
+        try {
+          fire();
+        } finally {
+          ran.over();
+        }
       }
     } finally {
       // also after a throwing callback (an uncaught exception, as for setTimeout): the rest still run

@@ -6,6 +6,7 @@
 // their peers. Unknown VRIDs are dropped, logged only with log_unknown_vrids.
 // On reload an instance moves to the socket its new options call for; a
 // socket no instance uses any more is closed.
+import type { PreludePart } from '../net/prelude-part.js';
 import type { Logger } from '../observe/log.js';
 import { openVrrpSocket, sockpoolKey, vridOf, type ReceivedPacket, type VrrpSocket, type VrrpSocketOptions } from '../net/vrrp-socket.js';
 import type { OutgoingAdvert, VrrpRuntime } from './instance.js';
@@ -59,14 +60,23 @@ export class SocketPool {
 
   /** The sender of the socket `inst` is on, if it is on one. */
   sender(inst: VrrpRuntime): ((advert: OutgoingAdvert) => Promise<void>) | undefined {
-    const entry = this.pool.get(this.keyOf.get(inst) ?? '');
-    return entry && ((advert) => entry.socket.send(advert));
+    const socket = this.socketOf(inst);
+    return socket && ((advert) => socket.send(advert));
   }
 
   /** The dry run of `inst`'s sends (VrrpSocket.rehearse), if it is on a socket. */
   rehearser(inst: VrrpRuntime): ((advert: OutgoingAdvert) => void) | undefined {
-    const entry = this.pool.get(this.keyOf.get(inst) ?? '');
-    return entry && ((advert) => entry.socket.rehearse(advert));
+    const socket = this.socketOf(inst);
+    return socket && ((advert) => socket.rehearse(advert));
+  }
+
+  /** `inst`'s send of `advert` as a takeover prelude's part (VrrpSocket.preludePart), if it is on a socket. */
+  preludePart(inst: VrrpRuntime, advert: OutgoingAdvert): PreludePart | undefined {
+    return this.socketOf(inst)?.preludePart(advert);
+  }
+
+  private socketOf(inst: VrrpRuntime): VrrpSocket | undefined {
+    return this.pool.get(this.keyOf.get(inst) ?? '')?.socket;
   }
 
   /** Takes `inst` off its socket; closes the socket if nobody else uses it. */

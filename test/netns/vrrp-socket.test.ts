@@ -183,6 +183,62 @@ describe('VRRP sockets across two namespaces', () => {
   }
 
   for (const family of [4, 6] as const) {
+    test(`IPv${family}: a takeover prelude sends the advert, adds the address and sends the GARP from the timer's expiry, and reads their outcome as the edges' own calls would`, async () => {
+      const group = family === 4 ? '224.0.0.18' : 'ff02::12';
+      const src = family === 4 ? a.ipv4 : a.linkLocal;
+      const sock = `pre${family}`;
+      const vip = family === 4 ? '192.0.2.77' : '2001:db8::77';
+      const prefix = family === 4 ? 24 : 64;
+      await sender.request({ op: 'open', sock, options: multicast(a, family) });
+      await receiver.request({ op: 'open', sock, options: multicast(b, family) });
+      const ad = family === 4 ? v3v4 : v3v6;
+      const add = { dev: a.ifname, ifindex: a.ifindex, address: vip, prefix, scope: 0, flags: { nodad: true, home: false, mngtmpaddr: false, noprefixroute: false, autojoin: false } };
+      const garp = family === 4 ? { link: { ifindex: a.ifindex, mac: a.mac, router: false, garpInterval: 0, gnaInterval: 0 }, vips: [vip] } : undefined;
+      const capture = await startCapture(b.ns, b.ifname, family === 4 ? 'arp' : 'icmp6 and ip6[40] == 136');
+      let wire: string[];
+      let reply;
+      try {
+        reply = await sender.request({ ...advert(sock, family, src, [group], ad), op: 'prelude', delayMs: 50, blockMs: 0, add, ...(garp && { garp }) });
+        const got = await receiver.packet((p) => p.sock === sock);
+        assert.equal(got.payload, hex({ family, src, dst: group }, ad));
+      } finally {
+        wire = await capture.stop();
+      }
+      assert.deepEqual(reply.done, family === 4 ? [0, 0, 0] : [0, 0]);
+      assert.deepEqual(reply.outcomes, family === 4 ? ['ok', 'ok', 'ok'] : ['ok', 'ok']);
+      assert.match(spawnSync('ip', ['-n', a.ns, 'addr', 'show', 'dev', a.ifname], { encoding: 'utf8' }).stdout, new RegExp(`inet6? ${vip.replaceAll('.', '\\.')}/${prefix}`));
+      if (family === 4) assert.ok(wire.some((l) => l.includes(`Request who-has ${vip} (ff:ff:ff:ff:ff:ff) tell ${vip}`)), wire.join('\n'));
+      // the same add again reads as addAddress would have failed: the address is there already
+      const again = await sender.request({ ...advert(sock, family, src, [group], ad), op: 'prelude', delayMs: 10, blockMs: 0, add });
+      assert.deepEqual(again.done, [0, 17]);
+      await receiver.packet(() => receiver.packets.filter((p) => p.sock === sock).length === 2);
+      assert.match(again.outcomes![1]!, new RegExp(`cannot add ${vip}/${prefix} to ${a.ifname}: the address is already there \\(EEXIST\\)`));
+      spawnSync('ip', ['-n', a.ns, 'addr', 'del', `${vip}/${prefix}`, 'dev', a.ifname]);
+    });
+
+    test(`IPv${family}: a takeover prelude does nothing while its VRRP socket has a packet waiting`, async () => {
+      const group = family === 4 ? '224.0.0.18' : 'ff02::12';
+      const sock = `pre${family}`;
+      const ad = family === 4 ? v3v4 : v3v6;
+      const onSock = () => receiver.packets.filter((p) => p.sock === sock).length;
+      const before = onSock();
+      const heard = sender.packets.length;
+      // expiry at 50 ms, an advert from the peer at about 150 ms, the loop free at 400 ms: epoll reports the timer first
+      const armed = sender.request({ ...advert(sock, family, family === 4 ? a.ipv4 : a.linkLocal, [group], ad), op: 'prelude', delayMs: 50, blockMs: 400 });
+      await sleep(150);
+      await receiver.request(advert(sock, family, family === 4 ? b.ipv4 : b.linkLocal, [group], ad));
+      const reply = await armed;
+      assert.equal(reply.done, null);
+      // the waiting advert is read by JavaScript, and nothing went out
+      await sender.packet((p) => p.sock === sock && sender.packets.indexOf(p) >= heard);
+      await sleep(200);
+      assert.equal(onSock(), before);
+      await receiver.request({ op: 'close', sock });
+      await sender.request({ op: 'close', sock });
+    });
+  }
+
+  for (const family of [4, 6] as const) {
     test(`IPv${family}: closing a socket stops delivery and leaks no descriptor`, async () => {
       const group = family === 4 ? '224.0.0.18' : 'ff02::12';
       const send = advert(`m${family}`, family, family === 4 ? a.ipv4 : a.linkLocal, [group], family === 4 ? v3v4 : v3v6);

@@ -1,10 +1,12 @@
-// The small pieces around an instance: the real clock never fires early,
+// The small pieces around an instance: the real clock never fires early
+// and does a takeover prelude before its callback,
 // a shared socket hands each packet to the right instance, and -l prints
 // keepalived's console lines.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
-import { realScheduler } from '../../../src/vrrp/scheduler.js';
+import { constants } from 'node:os';
+import { realScheduler, type Prelude } from '../../../src/vrrp/scheduler.js';
 import { pickInstance } from '../../../src/vrrp/socket-pool.js';
 import { cTime, createLogger } from '../../../src/observe/log.js';
 
@@ -68,6 +70,26 @@ test('the real scheduler runs callbacks in time order, ties in the order given, 
   });
   const periods = chain.slice(1).map((t, i) => t - chain[i]!);
   assert.ok(periods.every((p) => p >= 2), `periods: ${periods.join(', ')}`);
+});
+
+test('the real scheduler does the earliest callback’s prelude at the expiry and tells it before and after the callback; a cancelled one never runs', async () => {
+  const seen: string[] = [];
+  // sendto on no descriptor: the op runs, and fails with EBADF, without privileges
+  const prelude = (name: string): Prelude => ({
+    ops: [{ kind: 'frame', fd: -1, ifindex: 1, data: Buffer.alloc(14) }],
+    ran: (errnos) => seen.push(`${name} ran ${errnos.join(',')}`),
+    over: () => seen.push(`${name} over`),
+  });
+  const t0 = performance.now() + 5;
+  const cancel = realScheduler.at(t0 - 2, () => seen.push('cancelled fired'), prelude('cancelled'));
+  await new Promise<void>((done) => {
+    realScheduler.at(t0, () => seen.push('first fired'), prelude('first'));
+    // due with the first: fires after it, its prelude never armed
+    realScheduler.at(t0, () => seen.push('second fired'), prelude('second'));
+    realScheduler.at(t0 + 3, () => done());
+    cancel();
+  });
+  assert.deepEqual(seen, [`first ran ${constants.errno.EBADF}`, 'first fired', 'first over', 'second fired']);
 });
 
 test('a cancelled timer does not fire', async () => {

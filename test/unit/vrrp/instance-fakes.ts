@@ -7,23 +7,31 @@ import { createLogger } from '../../../src/observe/log.js';
 import { VrrpRuntime, type IncomingPacket, type InstancePorts, type OutgoingAdvert } from '../../../src/vrrp/instance.js';
 import { decodeAdvert, encodeAdvert, isDecodeError, passAuthData, type Advert } from '../../../src/vrrp/packet.js';
 import { instancePlan, receiveParams, vrrpParams } from '../../../src/vrrp/params.js';
-import type { Scheduler } from '../../../src/vrrp/scheduler.js';
+import type { Prelude, Scheduler } from '../../../src/vrrp/scheduler.js';
+import type { TakeoverWork } from '../../../src/vrrp/takeover-prelude.js';
 import { ipToBytes } from '../../../src/net/ip.js';
 import type { Config } from '../../../src/config/schema/index.js';
 
 export class FakeScheduler implements Scheduler {
   private t = 0;
   private seq = 0;
-  private readonly queue: Array<{ at: number; seq: number; fire: () => void; live: boolean }> = [];
+  private readonly queue: Array<{ at: number; seq: number; fire: () => void; live: boolean; prelude: Prelude | undefined }> = [];
   /** added to each callback's run time, to mimic a late event loop */
   lateness = 0;
+  /** do a callback's prelude right before it fires, each op succeeding, as the addon would */
+  runPreludes = false;
 
   now(): number {
     return this.t;
   }
 
-  at(time: number, fire: () => void) {
-    const entry = { at: time, seq: this.seq++, fire, live: true };
+  /** the preludes of the callbacks still to fire */
+  preludes(): Prelude[] {
+    return this.queue.flatMap((e) => (e.live && e.prelude ? [e.prelude] : []));
+  }
+
+  at(time: number, fire: () => void, prelude?: Prelude) {
+    const entry = { at: time, seq: this.seq++, fire, live: true, prelude };
     this.queue.push(entry);
     return () => {
       entry.live = false;
@@ -38,7 +46,10 @@ export class FakeScheduler implements Scheduler {
       const next = live.reduce((a, b) => (a.at < b.at || (a.at === b.at && a.seq < b.seq) ? a : b));
       next.live = false;
       this.t = Math.max(this.t, next.at + this.lateness);
+      const prelude = this.runPreludes ? next.prelude : undefined;
+      prelude?.ran(prelude.ops.map(() => 0));
       next.fire();
+      prelude?.over();
     }
     this.t = Math.max(this.t, time);
   }
@@ -65,6 +76,8 @@ export class FakePorts implements InstancePorts {
   readonly records: Array<Record<string, unknown> & { msg: string; level: number }> = [];
   readonly log = createLogger({ detail: true, json: { write: (s: string) => void this.records.push(JSON.parse(s)) } });
   failAdds = false;
+  /** none unless a test gives one */
+  prepareTakeover?: (work: TakeoverWork) => Prelude | undefined;
 
   constructor(
     readonly scheduler: FakeScheduler,
@@ -127,6 +140,9 @@ export function makeInstance(text: string, o: { name?: string; address?: string;
   vrrp.setInterfaceAddress(address);
   return { vrrp, ports, scheduler, plan };
 }
+
+/** RFC 5798 §6.1 at advert_int 1: 3 × Advertisement_Interval + Skew_Time, ms */
+export const masterDown1s = (priority: number): number => 3000 + ((256 - priority) * 1000) / 256;
 
 /** Lets queued kernel and frame work run. */
 export const settle = (): Promise<void> => new Promise((r) => setImmediate(r));

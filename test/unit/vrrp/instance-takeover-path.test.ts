@@ -5,7 +5,7 @@
 // touches neither the instance nor its ports.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeInstance, settle } from './instance-fakes.js';
+import { makeInstance, masterDown1s, settle } from './instance-fakes.js';
 
 const BACKUP = `
 vrrp_instance VI_1 {
@@ -19,8 +19,6 @@ vrrp_instance VI_1 {
   }
 }`;
 
-/** RFC 5798 §6.1: 3 × Advertisement_Interval + Skew_Time, ms */
-const masterDown = (priority: number) => 3000 + ((256 - priority) * 1000) / 256;
 
 test('a takeover sends its advert and asks for its VIP before it logs a line or tells a listener; the lines keep their order', async () => {
   const { vrrp, ports, scheduler } = makeInstance(BACKUP);
@@ -39,7 +37,7 @@ test('a takeover sends its advert and asks for its VIP before it logs a line or 
   vrrp.start();
   const before = linesNow();
   vrrp.on('transition', (t) => seen.push(`${t.to} told after ${linesNow() - before} lines`));
-  scheduler.runUntil(masterDown(100));
+  scheduler.runUntil(masterDown1s(100));
   await settle();
   assert.deepEqual(seen, [`advert after ${before} lines`, `add after ${before} lines`, 'MASTER told after 4 lines']);
   assert.deepEqual(ports.messages().slice(before), [
@@ -73,7 +71,7 @@ test('a takeover announces its VIP as soon as the address request is made, not a
   };
   vrrp.start();
   const before = linesNow();
-  scheduler.runUntil(masterDown(100));
+  scheduler.runUntil(masterDown1s(100));
   assert.deepEqual(seen, [`add after ${before} lines`, `GARP after ${before} lines`]);
   const stopped = vrrp.stop();
   await settle();
@@ -86,13 +84,13 @@ test('a takeover announces its VIP as soon as the address request is made, not a
 test('a MASTER sends the same encoded advert every interval; a new priority is encoded afresh', () => {
   const { vrrp, ports, scheduler } = makeInstance(BACKUP);
   vrrp.start();
-  scheduler.runUntil(masterDown(100) + 2000);
+  scheduler.runUntil(masterDown1s(100) + 2000);
   const [first, second, third] = ports.adverts;
   assert.equal(ports.adverts.length, 3);
   assert.equal(second!.message, first!.message, 'the same buffer');
   assert.equal(third!.message, first!.message);
   vrrp.setTrackingWeight(-10);
-  scheduler.runUntil(masterDown(100) + 3000);
+  scheduler.runUntil(masterDown1s(100) + 3000);
   const last = ports.adverts.at(-1)!;
   assert.notEqual(last.message, first!.message);
   assert.equal(last.advert.priority, 90);
@@ -106,6 +104,6 @@ test('rehearsing a takeover leaves the instance and its ports as they were', asy
   assert.deepEqual([ports.adverts, ports.kernel, ports.announced, ports.records], [[], [], [], []]);
   assert.deepEqual(vrrp.stats.advert_sent + vrrp.stats.become_master, 0);
   vrrp.start();
-  scheduler.runUntil(masterDown(100));
+  scheduler.runUntil(masterDown1s(100));
   assert.equal(vrrp.state, 'MASTER', 'and it runs as before');
 });

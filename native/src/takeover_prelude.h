@@ -1,0 +1,42 @@
+// A VRRP backup's takeover, prepared while it waits and carried out by the
+// precise timer the instant the Master_Down_Timer expires, before any
+// JavaScript runs (precise_timer.h): the advert, the VIPs' RTM_NEWADDR
+// requests and the gratuitous ARPs, each built in JavaScript as bytes
+// (src/vrrp/takeover-prelude.ts). Done from JavaScript, the same work took
+// 1–2 ms of a first takeover; keepalived, all C, needs microseconds.
+//
+// A VRRP socket of the prelude with a packet waiting stops it: that packet
+// may be an advert that arrived before the timer ran out, which the state
+// machine must see first.
+#pragma once
+
+#include <napi.h>
+#include <netinet/in.h>
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace prelude {
+
+struct Op {
+  enum Kind { kIpv4, kIpv6, kFrame, kRtnl } kind;
+  int fd = -1;
+  int ifindex = 0;
+  int hop_limit = -1;
+  in6_addr src{};
+  in6_addr dst{};
+  std::vector<uint8_t> data;
+};
+
+using Ops = std::vector<Op>;
+
+// The ops of arm(delayMs, ops): [{ kind: 'ipv4' | 'ipv6' | 'frame' | 'rtnl', data, fd?, ifindex?, src?, dst?, hopLimit? }].
+// Throws a TypeError naming the op that is not one; opens the rtnetlink socket for 'rtnl' ops.
+Ops Parse(Napi::Env env, const Napi::Array& ops);
+
+// Runs each op in order: errno per op, 0 when done. nullopt, and nothing
+// done, when a VRRP socket the ops send on has a packet waiting.
+std::optional<std::vector<int>> Run(const Ops& ops);
+
+}  // namespace prelude

@@ -1,0 +1,127 @@
+// A backup's takeover, done natively the instant its Master_Down_Timer runs
+// out: the advert, the VIPs' address requests and the gratuitous ARPs leave
+// from the addon's timer callback before any JavaScript runs (native/src/
+// takeover_prelude.h). From JavaScript the same work took 1–2 ms of a first
+// takeover, where keepalived needs microseconds.
+//
+// The instance describes the work it will do (TakeoverWork) whenever it arms
+// the timer; the edges turn it into bytes (PreludePart); the scheduler hands
+// them to the timer. When they ran, the instance's step runs as ever, and its
+// calls for that very work — the advert's send, each VIP's add, the GARPs —
+// are answered with the outcome of what was done instead of doing it again
+// (take*). Its bookkeeping (counters, the VIP ledger, logs, notifies) is
+// unchanged. The instance asks for a prelude only where the step is sure to
+// do this work: see VrrpRuntime.takeoverPrelude.
+import type { AddressSpec } from '../net/rtnl-address.js';
+import type { PreludePart } from '../net/prelude-part.js';
+import type { Logger } from '../observe/log.js';
+import type { OutgoingAdvert } from './instance.js';
+import type { Prelude } from './scheduler.js';
+
+/** One GARP round's addresses on one interface, in order. */
+export interface Announcement {
+  readonly dev: string;
+  readonly addresses: readonly string[];
+}
+
+/** What a takeover's step will do first (fsm.ts becomeMaster). */
+export interface TakeoverWork {
+  readonly advert: OutgoingAdvert;
+  readonly addresses: readonly AddressSpec[];
+  readonly announcements: readonly Announcement[];
+}
+
+/** The edges' prelude parts; each undefined where that edge cannot prepare its work. */
+export interface PreludeEdges {
+  advert(advert: OutgoingAdvert): PreludePart | undefined;
+  add(spec: AddressSpec): PreludePart | undefined;
+  announce(announcement: Announcement): PreludePart | undefined;
+}
+
+/** A part that ran, waiting for its call: the errnos of its ops. */
+interface Ran {
+  readonly part: PreludePart;
+  readonly errnos: readonly number[];
+}
+
+const sameAnnouncement = (a: Announcement, dev: string, addresses: readonly string[]): boolean =>
+  a.dev === dev && a.addresses.length === addresses.length && a.addresses.every((x, i) => x === addresses[i]);
+
+/** One instance's preludes, and the work of the one that ran until its step takes it up. */
+export class TakeoverPrelude {
+  private advertDone: { readonly advert: OutgoingAdvert; readonly ran: Ran } | undefined;
+  private readonly addsDone = new Map<AddressSpec, Ran>();
+  private announcementsDone: Array<{ readonly announcement: Announcement; readonly ran: Ran }> = [];
+
+  constructor(
+    private readonly edges: PreludeEdges,
+    private readonly instance: string,
+    private readonly log: Logger,
+  ) {}
+
+  /**
+   * The prelude of `work`, or undefined without one for its advert: the
+   * advert's socket is the one whose waiting packet stops a prelude. The
+   * addresses and announcements no edge can prepare are left to the step.
+   */
+  prepare(work: TakeoverWork): Prelude | undefined {
+    const advert = this.edges.advert(work.advert);
+    if (advert === undefined) return undefined;
+    const adds = work.addresses.flatMap((spec) => {
+      const part = this.edges.add(spec);
+      return part ? [{ spec, part }] : [];
+    });
+    const announcements = work.announcements.flatMap((announcement) => {
+      const part = this.edges.announce(announcement);
+      return part ? [{ announcement, part }] : [];
+    });
+    const parts = [advert, ...adds.map((a) => a.part), ...announcements.map((a) => a.part)];
+    return {
+      ops: parts.flatMap((p) => p.ops),
+      ran: (errnos) => {
+        let at = 0;
+        const ran = (part: PreludePart): Ran => ({ part, errnos: errnos.slice(at, (at += part.ops.length)) });
+        this.advertDone = { advert: work.advert, ran: ran(advert) };
+        for (const { spec, part } of adds) this.addsDone.set(spec, ran(part));
+        this.announcementsDone = announcements.map(({ announcement, part }) => ({ announcement, ran: ran(part) }));
+        const frames = announcements.reduce((n, a) => n + a.part.ops.length, 0);
+        this.log.debug({ instance: this.instance, errnos }, `(${this.instance}) master-down timer: advert, ${adds.length} address request(s) and ${frames} gratuitous ARP(s) sent before the takeover's step`);
+      },
+      over: () => this.over(),
+    };
+  }
+
+  /** The outcome of sending `advert`, if a prelude sent it. */
+  takeAdvert(advert: OutgoingAdvert): Promise<void> | undefined {
+    const done = this.advertDone;
+    if (done?.advert !== advert) return undefined;
+    this.advertDone = undefined;
+    return done.ran.part.outcome(done.ran.errnos);
+  }
+
+  /** The outcome of adding `spec`, if a prelude requested it. */
+  takeAdd(spec: AddressSpec): Promise<void> | undefined {
+    const done = this.addsDone.get(spec);
+    if (done === undefined) return undefined;
+    this.addsDone.delete(spec);
+    return done.part.outcome(done.errnos);
+  }
+
+  /** The outcome of announcing `addresses` on `dev`, if a prelude sent those frames. */
+  takeAnnouncement(dev: string, addresses: readonly string[]): Promise<void> | undefined {
+    const i = this.announcementsDone.findIndex((d) => sameAnnouncement(d.announcement, dev, addresses));
+    if (i < 0) return undefined;
+    const [done] = this.announcementsDone.splice(i, 1);
+    return done!.ran.part.outcome(done!.ran.errnos);
+  }
+
+  /** The step is over: what it did not take up stays undone in its eyes, which only an address can make matter. */
+  private over(): void {
+    for (const spec of this.addsDone.keys()) {
+      this.log.error({ instance: this.instance, address: spec.address, dev: spec.dev }, `(${this.instance}) ${spec.address}/${spec.prefix} was requested on ${spec.dev} at the takeover, but the takeover did not take it up`);
+    }
+    this.advertDone = undefined;
+    this.addsDone.clear();
+    this.announcementsDone = [];
+  }
+}
