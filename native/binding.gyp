@@ -9,7 +9,7 @@
   "targets": [
     {
       "target_name": "tskad_native",
-      "sources": ["src/addon.cc", "src/packet_socket.cc", "src/vrrp6_socket.cc", "src/signal_watcher.cc", "src/precise_timer.cc", "src/process_tuning.cc", "src/receive_stamp.cc", "src/takeover_prelude.cc", "src/wire_send.cc"],
+      "sources": ["src/addon.cc", "src/packet_socket.cc", "src/vrrp6_socket.cc", "src/signal_watcher.cc", "src/precise_timer.cc", "src/process_tuning.cc", "src/receive_stamp.cc", "src/timer_prelude.cc", "src/wire_send.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
       "cflags_cc!": ["-fno-exceptions"],

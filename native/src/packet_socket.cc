@@ -39,7 +39,7 @@ Napi::Value PacketSocket::Send(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, static_cast<double>(frame.Length()));
 }
 
-// the descriptor, for the frames of a takeover prelude (takeover_prelude.h); -1 once closed
+// the descriptor, for the frames of a timer prelude (timer_prelude.h); -1 once closed
 Napi::Value PacketSocket::Fd(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), fd_); }
 
 void PacketSocket::Close(const Napi::CallbackInfo&) {

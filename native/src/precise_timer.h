@@ -4,14 +4,14 @@
 // they fire up to a millisecond early or late; VRRP at advert_int 0.02 s needs
 // better. The expiry wakes the loop's epoll directly: no spin, no thread.
 //
-// An arm may carry a takeover prelude (takeover_prelude.h): work done at
+// An arm may carry a prelude (timer_prelude.h): work done at
 // the expiry before the callback runs, whose outcome the callback receives.
 #pragma once
 
 #include <napi.h>
 #include <uv.h>
 
-#include "takeover_prelude.h"
+#include "timer_prelude.h"
 
 class PreciseTimer : public Napi::ObjectWrap<PreciseTimer> {
  public:

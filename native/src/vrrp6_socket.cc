@@ -150,7 +150,7 @@ Napi::Value Vrrp6Socket::Send(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, static_cast<double>(message.Length()));
 }
 
-// the descriptor, for the adverts of a takeover prelude (takeover_prelude.h); -1 once closed
+// the descriptor, for the adverts of a timer prelude (timer_prelude.h); -1 once closed
 Napi::Value Vrrp6Socket::Fd(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), fd_); }
 
 void Vrrp6Socket::OnReadable(uv_poll_t* handle, int status, int) {

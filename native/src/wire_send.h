@@ -1,6 +1,6 @@
 // The system calls that put a VRRP advert or an Ethernet frame on the wire,
-// shared by the sockets' own send() and the takeover prelude
-// (takeover_prelude.h). Each returns 0 or the errno; none throws.
+// shared by the sockets' own send() and the timer prelude
+// (timer_prelude.h). Each returns 0 or the errno; none throws.
 #pragma once
 
 #include <netinet/in.h>

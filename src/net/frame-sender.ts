@@ -101,7 +101,7 @@ export class FrameSender {
   }
 
   /**
-   * announce(link, vips) as a takeover prelude's part, where it needs no
+   * announce(link, vips) as a timer prelude's part, where it needs no
    * pacing: gratuitous ARPs only (an NA's Router flag is read from /proc
    * when it is sent), with no vrrp_garp_interval between them.
    */
@@ -123,7 +123,7 @@ export class FrameSender {
     return lane;
   }
 
-  /** Opened on first use (a send, or a takeover prelude prepared): a process that never may become master needs no AF_PACKET socket. */
+  /** Opened on first use (a send, or a timer prelude prepared): a process that never may become master needs no AF_PACKET socket. */
   private packetSocket(): PacketSocket {
     this.socket ??= new (loadNative().PacketSocket)();
     return this.socket;

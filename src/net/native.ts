@@ -1,7 +1,7 @@
 // The typed face of tskad's native addon (native/, built by node-gyp when the
 // package is installed): AF_PACKET frame sends, the IPv6 VRRP socket,
-// real-time signal handlers, a sub-millisecond timer (with a takeover's
-// first sends done natively at its expiry), and packets' kernel receive
+// real-time signal handlers, a sub-millisecond timer (with a VRRP
+// timer's first sends done natively at its expiry), and packets' kernel receive
 // stamps, the things no npm package does. Loaded once, on first use,
 // so code that needs none of them never requires a built addon.
 import { existsSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 export interface PacketSocket {
   /** Sends `frame` (Ethernet header included) on interface `ifindex`; returns the bytes sent, throws errno errors. */
   send(frame: Buffer, ifindex: number): number;
-  /** the descriptor, for a takeover prelude's frames; -1 once closed */
+  /** the descriptor, for a timer prelude's frames; -1 once closed */
   readonly fd: number;
   close(): void;
 }
@@ -32,7 +32,7 @@ export type Vrrp6PacketCallback = (message: Buffer, source: Buffer, destination:
 export interface Vrrp6Socket {
   /** Sends the VRRP message from `src` to `dst` (16-byte addresses); `hopLimit` < 0 keeps the socket's. Throws errno errors. */
   send(message: Buffer, src: Buffer, dst: Buffer, hopLimit: number): number;
-  /** the descriptor, for a takeover prelude's adverts; -1 once closed */
+  /** the descriptor, for a timer prelude's adverts; -1 once closed */
   readonly fd: number;
   /** Stops reading and closes the descriptor; no callback runs afterwards. */
   close(): void;
@@ -46,7 +46,7 @@ export interface SignalWatcher {
 }
 
 /**
- * One system call of a takeover prelude (native/src/takeover_prelude.h),
+ * One system call of a timer prelude (native/src/timer_prelude.h),
  * its bytes built in advance: an IPv4 advert (whole packet, IP_HDRINCL
  * socket), an IPv6 advert, an Ethernet frame, or an rtnetlink request
  * (header included; the addon sets its sequence number and waits for its answer).

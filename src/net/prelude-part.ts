@@ -1,4 +1,4 @@
-// One edge's share of a takeover prelude (vrrp/takeover-prelude.ts): the
+// One edge's share of a timer prelude (vrrp/timer-prelude.ts): the
 // system calls that do its work, as bytes for the addon to send at the
 // timer's expiry (native.ts PreludeOp), and how their errnos read as the
 // outcome the edge's own call would have had.

@@ -161,7 +161,7 @@ export class Rtnl {
   }
 
   /**
-   * addAddress(spec) as a takeover prelude's part: the whole request, for
+   * addAddress(spec) as a timer prelude's part: the whole request, for
    * the addon to send on its own rtnetlink socket, and its answer read as
    * addAddress settles. Undefined while the interface's index is not known.
    */

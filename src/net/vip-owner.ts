@@ -254,7 +254,7 @@ export class VipOwner {
     return owns(this.current, key);
   }
 
-  /** Adds `spec`; `requested`: the outcome of a request already made (a takeover prelude's), instead of making one. */
+  /** Adds `spec`; `requested`: the outcome of a request already made (a timer prelude's), instead of making one. */
   async add(spec: AddressSpec, requested?: Promise<void>): Promise<AddOutcome> {
     try {
       await (requested ?? this.kernel.addAddress(spec));

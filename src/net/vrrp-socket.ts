@@ -78,7 +78,7 @@ export interface VrrpSocket {
   send(advert: OutgoingAdvert): Promise<void>;
   /** Does what send() does short of the system call, so that its code is compiled before a takeover needs it. */
   rehearse(advert: OutgoingAdvert): void;
-  /** send(advert) as a takeover prelude's part; undefined when this socket's descriptor is not known */
+  /** send(advert) as a timer prelude's part; undefined when this socket's descriptor is not known */
   preludePart(advert: OutgoingAdvert): PreludePart | undefined;
   /** Stops delivery and closes the descriptor; idempotent. */
   close(): void;

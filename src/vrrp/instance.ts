@@ -33,7 +33,7 @@ import { COUNTER_OF, decodeAdvert, encodeAdvert, isDecodeError, type Advert, typ
 import type { InstancePlan } from './params.js';
 import { vipEdits } from './reload.js';
 import type { Cancel, Prelude, Scheduler } from './scheduler.js';
-import type { Announcement, TakeoverWork } from './takeover-prelude.js';
+import type { Announcement, PreludeWork } from './timer-prelude.js';
 import type { TrackResult } from './track-interface.js';
 
 /** keepalived's statistics names (vrrp.h vrrp_stats, the JSON and SNMP names), plus RFC 6527's version and checksum errors */
@@ -75,8 +75,8 @@ export interface InstancePorts {
   removeAddress(spec: AddressSpec): Promise<void>;
   /** one GARP (IPv4) or unsolicited NA (IPv6) per entry, in order, on `dev` */
   announce(dev: string, addresses: readonly string[]): Promise<void>;
-  /** the work a takeover starts with, done at the master-down timer's expiry before the step (takeover-prelude.ts); where the edge can */
-  prepareTakeover?(work: TakeoverWork): Prelude | undefined;
+  /** `work`, to be done at a timer's expiry before its step (timer-prelude.ts), where the edge can */
+  prelude?(work: PreludeWork): Prelude | undefined;
 }
 
 /** What rehearseTakeover's copy does instead of sending and adding: everything short of the system call. */
@@ -337,13 +337,13 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
 
   joinGroup(gate: GroupGate): void {
     this.group = gate;
-    this.refreshTakeover();
+    this.refreshPreludes();
   }
 
   leaveGroup(gate: GroupGate): void {
     if (this.group !== gate) return;
     this.group = undefined;
-    this.refreshTakeover();
+    this.refreshPreludes();
   }
 
   /** Leaves INIT (RFC 5798 §6.4.1): the owner becomes MASTER, anyone else waits as BACKUP; FAULT while a fault holds. */
@@ -385,7 +385,7 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
     // the owner demotion (OwnerConflict) ends with the configuration it was about; the effective priority follows at the next tracking verdict
     this.machine = { ...this.machine, basePriority: params.basePriority };
     this.awaitingCarriedOver = true;
-    this.refreshTakeover();
+    this.refreshPreludes();
     if (!this.vipsSet) return;
     if (removed.length > 0) this.enqueue(this.eachAddress('remove', removed, (s) => this.ports.removeAddress(s)));
     if (added.length > 0) {
@@ -415,7 +415,7 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
     const changed = address !== this.source;
     this.source = address;
     if (address !== undefined) this.params = { ...this.params, primaryAddress: ipToBytes(address) };
-    if (changed) this.refreshTakeover();
+    if (changed) this.refreshPreludes();
     if ((address === undefined) !== this.machine.faults.has(NO_ADDRESS_FAULT)) {
       if (address === undefined) this.ports.log.info({ instance: this.name }, `(${this.name}) entering FAULT state (no IPv${this.plan.family} address for interface)`);
       this.setFault(NO_ADDRESS_FAULT, address === undefined);
@@ -480,7 +480,7 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
     if (decoded.checksum === 'mcast-dst' && this.plan.checksum.autoSwitch && this.sendChecksum !== 'mcast-dst') {
       this.sendChecksum = 'mcast-dst';
       this.ports.log.info({ instance: this.name }, `(${this.name}) Setting unicast VRRPv3 checksum to old version`);
-      this.refreshTakeover();
+      this.refreshPreludes();
     }
     const ad = decoded.advert;
     if (ad.vrid !== this.plan.vrid) return;
@@ -768,35 +768,51 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
   }
 
   /**
-   * The master-down timer's prelude (takeover-prelude.ts): the step its
-   * expiry runs is then sure to become MASTER and do this work first, so
-   * there is one only for a BACKUP outside a sync group (whose gate decides
-   * at the expiry), without VIPs set or kernel work still under way (the
-   * step's requests would wait behind it). Anything else it is built from
-   * makes a new one: a reload, a new source address or checksum, joining
-   * or leaving a group (refreshTakeover), a priority change (re-arms).
+   * The work a timer's expiry is sure to start with, done natively before
+   * its step (timer-prelude.ts): a MASTER's advert timer sends the advert;
+   * a BACKUP's master-down timer takes over. Anything else a prelude is
+   * built from makes a new one: a reload, a new source address or checksum,
+   * joining or leaving a group (refreshPreludes), a priority change (it
+   * re-arms both timers).
+   */
+  private preludeFor(kind: TimerKind): Prelude | undefined {
+    if (this.ports.prelude === undefined) return undefined;
+    if (kind === 'adver' && this.state === 'MASTER') {
+      // made afresh each time: an IPv4 advert carries the next IP id
+      const advert = this.outgoing(this.machine.priority);
+      return advert && this.ports.prelude({ advert, addresses: [], announcements: [] });
+    }
+    return kind === 'masterDown' ? this.takeoverPrelude() : undefined;
+  }
+
+  /**
+   * The master-down timer's: only for a BACKUP outside a sync group (whose
+   * gate decides at the expiry), without VIPs set or kernel work still under
+   * way (the step's requests would wait behind it). Kept while what it was
+   * built from holds: a backup re-arms on every advert it hears.
    */
   private takeoverPrelude(): Prelude | undefined {
-    if (this.ports.prepareTakeover === undefined || this.state !== 'BACKUP' || this.group !== undefined || this.vipsSet || this.lastEffect !== undefined) return undefined;
+    if (this.state !== 'BACKUP' || this.group !== undefined || this.vipsSet || this.lastEffect !== undefined) return undefined;
     const advert = this.outgoing(this.machine.priority);
     if (advert === undefined) return undefined;
     const last = this.lastPrelude;
     if (last && last.advert === advert && last.params === this.params) return last.prelude;
-    const prelude = this.ports.prepareTakeover({ advert, addresses: this.plan.addresses, announcements: this.announcements(this.params.garpMasterRepeat) });
+    const prelude = this.ports.prelude!({ advert, addresses: this.plan.addresses, announcements: this.announcements(this.params.garpMasterRepeat) });
     this.lastPrelude = { advert, params: this.params, prelude };
     return prelude;
   }
 
-  /** The master-down timer armed again for the same time, with a prelude of what is now so. */
-  private refreshTakeover(): void {
-    const t = this.timers.get('masterDown');
-    if (t) this.arm('masterDown', t.at);
+  /** The timers that carry a prelude armed again for the same time, with one of what is now so. */
+  private refreshPreludes(): void {
+    for (const kind of ['masterDown', 'adver'] as const) {
+      const t = this.timers.get(kind);
+      if (t) this.arm(kind, t.at);
+    }
   }
 
   private arm(kind: TimerKind, at: number): void {
     this.cancelTimer(kind);
-    const prelude = kind === 'masterDown' ? this.takeoverPrelude() : undefined;
-    this.timers.set(kind, { at, cancel: this.ports.scheduler.at(at, () => this.expire(kind, at), prelude) });
+    this.timers.set(kind, { at, cancel: this.ports.scheduler.at(at, () => this.expire(kind, at), this.preludeFor(kind)) });
   }
 
   private cancelTimer(kind: TimerKind): void {

@@ -48,7 +48,7 @@ import { resumeVerdict, type RespawnInfo } from './reload-respawn.js';
 import { realScheduler, type Scheduler } from './scheduler.js';
 import { SocketPool } from './socket-pool.js';
 import { SyncGroup } from './sync-group.js';
-import { TakeoverPrelude } from './takeover-prelude.js';
+import { TimerPrelude } from './timer-prelude.js';
 import { trackedInterfaces, trackResult, type TrackedInterface } from './track-interface.js';
 
 export interface VrrpOptions {
@@ -255,7 +255,7 @@ async function startVrrp(o: VrrpOptions, { log, scheduler, config: initialConfig
     return frames.announce(link, addresses);
   };
 
-  /** announce()'s GARPs as a takeover prelude's part, where the interface is known and they need no pacing */
+  /** announce()'s GARPs as a timer prelude's part, where the interface is known and they need no pacing */
   const announcePart = (dev: string, addresses: readonly string[]): PreludePart | undefined => {
     if (addresses.some((a) => familyOf(a) === 6) || net.link(dev)?.mac === undefined) return undefined;
     return frames.announcePart(announceLink(dev, false), addresses);
@@ -263,7 +263,7 @@ async function startVrrp(o: VrrpOptions, { log, scheduler, config: initialConfig
 
   const routerOf = (v: VrrpRuntime) => ({ instance: v.name, interface: v.plan.interface, vrid: v.plan.vrid, family: v.plan.family });
   const newRuntime = (i: VrrpInstance, plan: InstancePlan, g: Config['globalDefs']): VrrpRuntime => {
-    const takeover = new TakeoverPrelude(
+    const preludes = new TimerPrelude(
       {
         advert: (a) => pool.preludePart(vrrp, a),
         add: (spec) => rtnl.addPart(spec),
@@ -275,13 +275,13 @@ async function startVrrp(o: VrrpOptions, { log, scheduler, config: initialConfig
     const vrrp: VrrpRuntime = new VrrpRuntime(plan, vrrpParams(i, g, ipToBytes(plan.family === 4 ? '0.0.0.0' : '::')), receiveParams(i, g), {
       scheduler,
       log,
-      sendAdvert: (a) => takeover.takeAdvert(a) ?? pool.sender(vrrp)?.(a) ?? Promise.reject(new Error(`no VRRP socket on ${vrrp.plan.interface}`)),
+      sendAdvert: (a) => preludes.takeAdvert(a) ?? pool.sender(vrrp)?.(a) ?? Promise.reject(new Error(`no VRRP socket on ${vrrp.plan.interface}`)),
       addAddress: async (spec) => {
-        if ((await owner.add(spec, takeover.takeAdd(spec))) === 'foreign') log.warn({ instance: vrrp.name, address: spec.address }, `(${vrrp.name}) ${spec.address}/${spec.prefix} was already on ${spec.dev}; it is not tskad's and stays after release`);
+        if ((await owner.add(spec, preludes.takeAdd(spec))) === 'foreign') log.warn({ instance: vrrp.name, address: spec.address }, `(${vrrp.name}) ${spec.address}/${spec.prefix} was already on ${spec.dev}; it is not tskad's and stays after release`);
       },
       removeAddress: async (spec) => void (await owner.remove(spec)),
-      announce: (dev, addresses) => takeover.takeAnnouncement(dev, addresses) ?? announce(dev, addresses),
-      prepareTakeover: (work) => takeover.prepare(work),
+      announce: (dev, addresses) => preludes.takeAnnouncement(dev, addresses) ?? announce(dev, addresses),
+      prelude: (work) => preludes.prepare(work),
     });
     vrrp.setInterfaceAddress(net.sourceFor(plan, undefined));
     // the record a respawned process resumes from

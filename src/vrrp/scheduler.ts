@@ -16,7 +16,7 @@ import { loadNative, type PreciseTimer, type PreludeOp } from '../net/native.js'
 
 export type Cancel = () => void;
 
-/** Sends that a callback's first act is, done natively at its timer's expiry (vrrp/takeover-prelude.ts). */
+/** Sends that a callback's first act is, done natively at its timer's expiry (vrrp/timer-prelude.ts). */
 export interface Prelude {
   readonly ops: readonly PreludeOp[];
   /** the ops ran, with these errnos (0: done); told right before the callback fires */

@@ -70,7 +70,7 @@ export class SocketPool {
     return socket && ((advert) => socket.rehearse(advert));
   }
 
-  /** `inst`'s send of `advert` as a takeover prelude's part (VrrpSocket.preludePart), if it is on a socket. */
+  /** `inst`'s send of `advert` as a timer prelude's part (VrrpSocket.preludePart), if it is on a socket. */
   preludePart(inst: VrrpRuntime, advert: OutgoingAdvert): PreludePart | undefined {
     return this.socketOf(inst)?.preludePart(advert);
   }

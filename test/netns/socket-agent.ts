@@ -21,7 +21,7 @@ export type Request =
   | { seq: number; op: 'block'; ms: number }
   | { seq: number; op: 'announce'; link: WireLink; vips: string[] }
   /**
-   * Arms a precise timer `delayMs` ahead with a takeover prelude: the advert
+   * Arms a precise timer `delayMs` ahead with a timer prelude: the advert
    * on `sock`, then the address add, then the GARPs; then holds the event
    * loop for `blockMs`, so that the expiry and packets arriving meanwhile
    * wait for it together. Answers with the ops' errnos (null: the prelude did

@@ -155,8 +155,8 @@ for (const kind of ['tskad', 'keepalived'] as const) {
       assert.deepEqual(transitions(cluster().daemon('r3')).slice(r3Before), [], 'r3 stayed BACKUP throughout');
       assert.deepEqual(await holders(lab(), VIP), ['r1', 'r2'], 'the crashed r1 removed nothing; r2 holds the VIP');
       assert.equal(await servedBy(lab(), VIP), 'r2');
-      // tskad's advert, address request and GARPs left from the timer's expiry, natively (vrrp/takeover-prelude.ts)
-      if (kind === 'tskad') await cluster().daemon('r2').process.waitForLine(/\(VI_1\) master-down timer: advert, 1 address request\(s\) and \d+ gratuitous ARP\(s\) sent/, 1000);
+      // tskad's advert, address request and GARPs left from the timer's expiry, natively (vrrp/timer-prelude.ts)
+      if (kind === 'tskad') await cluster().daemon('r2').process.waitForLine(/\(VI_1\) takeover: advert, 1 address request\(s\) and \d+ gratuitous ARP\(s\) sent at the master-down timer's expiry/, 1000);
     });
 
     test('restarted after kill -9, the master removes the VIP the crashed process left, and preempts', async (t) => {

@@ -183,7 +183,7 @@ describe('VRRP sockets across two namespaces', () => {
   }
 
   for (const family of [4, 6] as const) {
-    test(`IPv${family}: a takeover prelude sends the advert, adds the address and sends the GARP from the timer's expiry, and reads their outcome as the edges' own calls would`, async () => {
+    test(`IPv${family}: a timer prelude sends the advert, adds the address and sends the GARP from the timer's expiry, and reads their outcome as the edges' own calls would`, async () => {
       const group = family === 4 ? '224.0.0.18' : 'ff02::12';
       const src = family === 4 ? a.ipv4 : a.linkLocal;
       const sock = `pre${family}`;
@@ -216,7 +216,7 @@ describe('VRRP sockets across two namespaces', () => {
       spawnSync('ip', ['-n', a.ns, 'addr', 'del', `${vip}/${prefix}`, 'dev', a.ifname]);
     });
 
-    test(`IPv${family}: a takeover prelude does nothing while its VRRP socket has a packet waiting`, async () => {
+    test(`IPv${family}: a timer prelude does nothing while its VRRP socket has a packet waiting`, async () => {
       const group = family === 4 ? '224.0.0.18' : 'ff02::12';
       const sock = `pre${family}`;
       const ad = family === 4 ? v3v4 : v3v6;

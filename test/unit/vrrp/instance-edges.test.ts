@@ -1,5 +1,5 @@
 // The small pieces around an instance: the real clock never fires early
-// and does a takeover prelude before its callback,
+// and does a timer prelude before its callback,
 // a shared socket hands each packet to the right instance, and -l prints
 // keepalived's console lines.
 import { test } from 'node:test';

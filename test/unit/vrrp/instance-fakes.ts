@@ -8,7 +8,7 @@ import { VrrpRuntime, type IncomingPacket, type InstancePorts, type OutgoingAdve
 import { decodeAdvert, encodeAdvert, isDecodeError, passAuthData, type Advert } from '../../../src/vrrp/packet.js';
 import { instancePlan, receiveParams, vrrpParams } from '../../../src/vrrp/params.js';
 import type { Prelude, Scheduler } from '../../../src/vrrp/scheduler.js';
-import type { TakeoverWork } from '../../../src/vrrp/takeover-prelude.js';
+import type { PreludeWork } from '../../../src/vrrp/timer-prelude.js';
 import { ipToBytes } from '../../../src/net/ip.js';
 import type { Config } from '../../../src/config/schema/index.js';
 
@@ -77,7 +77,7 @@ export class FakePorts implements InstancePorts {
   readonly log = createLogger({ detail: true, json: { write: (s: string) => void this.records.push(JSON.parse(s)) } });
   failAdds = false;
   /** none unless a test gives one */
-  prepareTakeover?: (work: TakeoverWork) => Prelude | undefined;
+  prelude?: (work: PreludeWork) => Prelude | undefined;
 
   constructor(
     readonly scheduler: FakeScheduler,

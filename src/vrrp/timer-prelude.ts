@@ -1,17 +1,19 @@
-// A backup's takeover, done natively the instant its Master_Down_Timer runs
-// out: the advert, the VIPs' address requests and the gratuitous ARPs leave
-// from the addon's timer callback before any JavaScript runs (native/src/
-// takeover_prelude.h). From JavaScript the same work took 1–2 ms of a first
-// takeover, where keepalived needs microseconds.
+// The work a VRRP timer's expiry starts with, done natively the instant it
+// runs out, before any JavaScript runs (native/src/timer_prelude.h): a
+// backup's takeover — the advert, the VIPs' address requests and the
+// gratuitous ARPs — when its Master_Down_Timer expires, and a master's
+// advert when its Adver_Timer does. From JavaScript a first takeover's took
+// 1–2 ms, where keepalived needs microseconds; and an advert left after
+// 0.3–0.5 ms of JavaScript whose length varied from one to the next.
 //
-// The instance describes the work it will do (TakeoverWork) whenever it arms
+// The instance describes the work it will do (PreludeWork) whenever it arms
 // the timer; the edges turn it into bytes (PreludePart); the scheduler hands
 // them to the timer. When they ran, the instance's step runs as ever, and its
 // calls for that very work — the advert's send, each VIP's add, the GARPs —
 // are answered with the outcome of what was done instead of doing it again
 // (take*). Its bookkeeping (counters, the VIP ledger, logs, notifies) is
 // unchanged. The instance asks for a prelude only where the step is sure to
-// do this work: see VrrpRuntime.takeoverPrelude.
+// do this work: see VrrpRuntime.preludeFor.
 import type { AddressSpec } from '../net/rtnl-address.js';
 import type { PreludePart } from '../net/prelude-part.js';
 import type { Logger } from '../observe/log.js';
@@ -24,8 +26,8 @@ export interface Announcement {
   readonly addresses: readonly string[];
 }
 
-/** What a takeover's step will do first (fsm.ts becomeMaster). */
-export interface TakeoverWork {
+/** What a timer's step will do first: a takeover's (fsm.ts becomeMaster), or a MASTER's advert alone. */
+export interface PreludeWork {
   readonly advert: OutgoingAdvert;
   readonly addresses: readonly AddressSpec[];
   readonly announcements: readonly Announcement[];
@@ -48,7 +50,7 @@ const sameAnnouncement = (a: Announcement, dev: string, addresses: readonly stri
   a.dev === dev && a.addresses.length === addresses.length && a.addresses.every((x, i) => x === addresses[i]);
 
 /** One instance's preludes, and the work of the one that ran until its step takes it up. */
-export class TakeoverPrelude {
+export class TimerPrelude {
   private advertDone: { readonly advert: OutgoingAdvert; readonly ran: Ran } | undefined;
   private readonly addsDone = new Map<AddressSpec, Ran>();
   private announcementsDone: Array<{ readonly announcement: Announcement; readonly ran: Ran }> = [];
@@ -64,7 +66,7 @@ export class TakeoverPrelude {
    * advert's socket is the one whose waiting packet stops a prelude. The
    * addresses and announcements no edge can prepare are left to the step.
    */
-  prepare(work: TakeoverWork): Prelude | undefined {
+  prepare(work: PreludeWork): Prelude | undefined {
     const advert = this.edges.advert(work.advert);
     if (advert === undefined) return undefined;
     const adds = work.addresses.flatMap((spec) => {
@@ -84,8 +86,10 @@ export class TakeoverPrelude {
         this.advertDone = { advert: work.advert, ran: ran(advert) };
         for (const { spec, part } of adds) this.addsDone.set(spec, ran(part));
         this.announcementsDone = announcements.map(({ announcement, part }) => ({ announcement, ran: ran(part) }));
+        // a takeover's, not every advert's
+        if (adds.length === 0 && announcements.length === 0) return;
         const frames = announcements.reduce((n, a) => n + a.part.ops.length, 0);
-        this.log.debug({ instance: this.instance, errnos }, `(${this.instance}) master-down timer: advert, ${adds.length} address request(s) and ${frames} gratuitous ARP(s) sent before the takeover's step`);
+        this.log.debug({ instance: this.instance, errnos }, `(${this.instance}) takeover: advert, ${adds.length} address request(s) and ${frames} gratuitous ARP(s) sent at the master-down timer's expiry`);
       },
       over: () => this.over(),
     };

@@ -1,8 +1,8 @@
-// The takeover prelude (takeover-prelude.ts, instance.ts takeoverPrelude):
-// which master-down timers carry one and what work it describes; how the
-// work that ran answers the takeover step's own calls, once each; and that a
-// takeover through a prelude keeps every counter, log line and kernel
-// outcome of one without.
+// Timer preludes (timer-prelude.ts, instance.ts preludeFor): which timers
+// carry one — a BACKUP's master-down timer, a MASTER's advert timer — and
+// what work it describes; how the work that ran answers the step's own
+// calls, once each; and that a takeover or an advert through a prelude keeps
+// every counter, log line and kernel outcome of one without.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PreludeOp } from '../../../src/net/native.js';
@@ -11,7 +11,7 @@ import type { AddressSpec } from '../../../src/net/rtnl-address.js';
 import { createLogger } from '../../../src/observe/log.js';
 import type { OutgoingAdvert } from '../../../src/vrrp/instance.js';
 import { instancePlan, receiveParams, vrrpParams } from '../../../src/vrrp/params.js';
-import { TakeoverPrelude, type PreludeEdges, type TakeoverWork } from '../../../src/vrrp/takeover-prelude.js';
+import { TimerPrelude, type PreludeEdges, type PreludeWork } from '../../../src/vrrp/timer-prelude.js';
 import { ipToBytes } from '../../../src/net/ip.js';
 import { loadModel, makeInstance, masterDown1s, peerPacket, settle } from './instance-fakes.js';
 
@@ -55,7 +55,7 @@ function fakeEdges(o: { advert?: boolean; add?: (spec: AddressSpec) => boolean }
   };
 }
 
-function work(): TakeoverWork {
+function work(): PreludeWork {
   const advert: OutgoingAdvert = { src: '192.0.2.10', to: [{ dst: '224.0.0.18', message: Buffer.from('x') }] };
   return {
     advert,
@@ -69,14 +69,14 @@ function work(): TakeoverWork {
 
 test('a prelude is the advert, then each address, then each GARP round, in that order; without the advert there is none', () => {
   const w = work();
-  const prelude = new TakeoverPrelude(fakeEdges({ add: (s) => s.address !== '192.0.2.101' }), 'VI_1', createLogger()).prepare(w)!;
+  const prelude = new TimerPrelude(fakeEdges({ add: (s) => s.address !== '192.0.2.101' }), 'VI_1', createLogger()).prepare(w)!;
   assert.deepEqual(tags(prelude.ops), ['advert', 'add 192.0.2.100', 'garp veth0', 'garp veth0', 'garp veth1', 'garp veth1']);
-  assert.equal(new TakeoverPrelude(fakeEdges({ advert: false }), 'VI_1', createLogger()).prepare(w), undefined);
+  assert.equal(new TimerPrelude(fakeEdges({ advert: false }), 'VI_1', createLogger()).prepare(w), undefined);
 });
 
 test('the work that ran answers the step’s calls for it once each, with its own errnos; other calls are not answered', async () => {
   const w = work();
-  const takeover = new TakeoverPrelude(fakeEdges(), 'VI_1', createLogger());
+  const takeover = new TimerPrelude(fakeEdges(), 'VI_1', createLogger());
   const prelude = takeover.prepare(w)!;
   assert.equal(takeover.takeAdvert(w.advert), undefined, 'nothing ran yet');
   prelude.ran([0, 0, 17, 0, 0, 0, 0]);
@@ -95,7 +95,7 @@ test('an address the step did not take up is reported when the step is over, and
   const w = work();
   const records: Array<{ msg: string }> = [];
   const log = createLogger({ json: { write: (s: string) => void records.push(JSON.parse(s)) } });
-  const takeover = new TakeoverPrelude(fakeEdges(), 'VI_1', log);
+  const takeover = new TimerPrelude(fakeEdges(), 'VI_1', log);
   const prelude = takeover.prepare(w)!;
   prelude.ran(prelude.ops.map(() => 0));
   void takeover.takeAdvert(w.advert);
@@ -110,8 +110,8 @@ test('an address the step did not take up is reported when the step is over, and
 
 test('a BACKUP’s master-down timer carries the work its takeover starts with: the advert it sends, its VIPs, its GARP rounds', () => {
   const { vrrp, ports, scheduler, plan } = makeInstance(BACKUP);
-  const asked: TakeoverWork[] = [];
-  ports.prepareTakeover = (w: TakeoverWork) => {
+  const asked: PreludeWork[] = [];
+  ports.prelude = (w: PreludeWork) => {
     asked.push(w);
     return { ops: [], ran: () => undefined, over: () => undefined };
   };
@@ -128,13 +128,37 @@ test('a BACKUP’s master-down timer carries the work its takeover starts with: 
   assert.equal(vrrp.state, 'MASTER');
   assert.equal(ports.adverts.length, 1);
   assert.equal(ports.adverts[0]!.message, w!.advert.to[0]!.message, 'the very advert the prelude described');
-  assert.equal(scheduler.preludes().length, 0, 'a MASTER’s timers carry none');
+  const advertTimer = scheduler.preludes();
+  assert.equal(advertTimer.length, 1, 'a MASTER’s advert timer carries its next advert');
+  assert.deepEqual(asked.slice(1), [{ advert: w!.advert, addresses: [], announcements: [] }]);
+});
+
+test('a MASTER’s advert timer carries a prelude made afresh for every advert, which answers the advert’s send', async () => {
+  const { vrrp, ports, scheduler } = makeInstance(BACKUP);
+  const takeover = new TimerPrelude(fakeEdges(), 'VI_1', ports.log);
+  let made = 0;
+  ports.prelude = (w: PreludeWork) => {
+    made++;
+    return takeover.prepare(w);
+  };
+  const own = ports.sendAdvert.bind(ports);
+  ports.sendAdvert = (a) => takeover.takeAdvert(a) ?? own(a);
+  scheduler.runPreludes = true;
+  vrrp.start();
+  scheduler.runUntil(masterDown1s(100));
+  const afterTakeover = made;
+  scheduler.advance(5000);
+  await settle();
+  assert.equal(vrrp.state, 'MASTER');
+  assert.equal(made - afterTakeover, 5, 'one per advert');
+  assert.equal(ports.adverts.length, 0, 'every advert went through its prelude');
+  assert.equal(vrrp.stats.advert_sent, 6);
 });
 
 test('adverts that hold a BACKUP re-arm its timer with the same prelude; a priority change, a reload and a FAULT make new ones', () => {
   const { vrrp, ports, scheduler } = makeInstance(BACKUP);
   let made = 0;
-  ports.prepareTakeover = () => {
+  ports.prelude = () => {
     made++;
     return { ops: [], ran: () => undefined, over: () => undefined };
   };
@@ -157,7 +181,7 @@ test('adverts that hold a BACKUP re-arm its timer with the same prelude; a prior
 
 test('no prelude in a sync group, whose gate decides at the expiry, nor while a release is under way', async () => {
   const { vrrp, ports, scheduler } = makeInstance(BACKUP);
-  ports.prepareTakeover = () => ({ ops: [], ran: () => undefined, over: () => undefined });
+  ports.prelude = () => ({ ops: [], ran: () => undefined, over: () => undefined });
   vrrp.joinGroup({ mayBecomeMaster: () => true, heldInBackup: () => undefined });
   vrrp.start();
   assert.equal(scheduler.preludes().length, 0);
@@ -166,7 +190,7 @@ test('no prelude in a sync group, whose gate decides at the expiry, nor while a 
 
   const alone = makeInstance(BACKUP);
   const removals: Array<() => void> = [];
-  alone.ports.prepareTakeover = () => ({ ops: [], ran: () => undefined, over: () => undefined });
+  alone.ports.prelude = () => ({ ops: [], ran: () => undefined, over: () => undefined });
   alone.ports.removeAddress = () => new Promise((r) => removals.push(r));
   alone.vrrp.start();
   alone.scheduler.runUntil(masterDown1s(100));
@@ -183,11 +207,11 @@ test('no prelude in a sync group, whose gate decides at the expiry, nor while a 
 test('a takeover through a prelude answers the advert, the adds and the GARPs from it, and says and counts what a takeover without one does', async () => {
   const run = async (withPrelude: boolean) => {
     const { vrrp, ports, scheduler } = makeInstance(BACKUP);
-    const takeover = new TakeoverPrelude(fakeEdges(), 'VI_1', ports.log);
+    const takeover = new TimerPrelude(fakeEdges(), 'VI_1', ports.log);
     const own = { sendAdvert: ports.sendAdvert.bind(ports), addAddress: ports.addAddress.bind(ports), announce: ports.announce.bind(ports) };
     if (withPrelude) {
       scheduler.runPreludes = true;
-      ports.prepareTakeover = (w: TakeoverWork) => takeover.prepare(w);
+      ports.prelude = (w: PreludeWork) => takeover.prepare(w);
       ports.sendAdvert = (a) => takeover.takeAdvert(a) ?? own.sendAdvert(a);
       ports.addAddress = (s: AddressSpec) => takeover.takeAdd(s) ?? own.addAddress(s);
       ports.announce = (dev, addresses) => takeover.takeAnnouncement(dev, addresses) ?? own.announce(dev, addresses);
@@ -205,7 +229,7 @@ test('a takeover through a prelude answers the advert, the adds and the GARPs fr
   assert.deepEqual(preluded.stats, direct.stats);
   // one line more, at -D: what went before the step
   const said = preluded.ports.messages();
-  const native = "(VI_1) master-down timer: advert, 2 address request(s) and 4 gratuitous ARP(s) sent before the takeover's step";
+  const native = "(VI_1) takeover: advert, 2 address request(s) and 4 gratuitous ARP(s) sent at the master-down timer's expiry";
   assert.deepEqual(said.filter((m) => m !== native), direct.ports.messages());
   assert.equal(said.filter((m) => m === native).length, 1);
 });

@@ -1,4 +1,4 @@
-#include "takeover_prelude.h"
+#include "timer_prelude.h"
 
 #include <linux/netlink.h>
 #include <poll.h>

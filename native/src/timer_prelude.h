@@ -1,9 +1,10 @@
-// A VRRP backup's takeover, prepared while it waits and carried out by the
-// precise timer the instant the Master_Down_Timer expires, before any
-// JavaScript runs (precise_timer.h): the advert, the VIPs' RTM_NEWADDR
-// requests and the gratuitous ARPs, each built in JavaScript as bytes
-// (src/vrrp/takeover-prelude.ts). Done from JavaScript, the same work took
-// 1–2 ms of a first takeover; keepalived, all C, needs microseconds.
+// The work a VRRP timer's expiry starts with, prepared in advance and
+// carried out by the precise timer the instant it expires, before any
+// JavaScript runs (precise_timer.h): a backup's takeover — the advert, the
+// VIPs' RTM_NEWADDR requests and the gratuitous ARPs — or a master's advert,
+// each built in JavaScript as bytes (src/vrrp/timer-prelude.ts). Done from
+// JavaScript, a first takeover's took 1–2 ms; keepalived, all C, needs
+// microseconds.
 //
 // A VRRP socket of the prelude with a packet waiting stops it: that packet
 // may be an advert that arrived before the timer ran out, which the state
