@@ -14,8 +14,8 @@ import { EXIT } from './respawn.js';
 import { sdNotifier } from './sd-notify.js';
 import { logFlags, readOptionsOf, type DaemonFlags } from './settings.js';
 import { watchSignals } from './signal-watch.js';
-import { SIGNAL_ROUTES, type ChildKind } from './signals.js';
-import { Supervisor, type ChildHandle, type Respawn } from './supervisor.js';
+import { SIGNAL_ROUTES } from './signals.js';
+import { Supervisor } from './supervisor.js';
 import { answerParentDataSignal } from './vrrp-dumps.js';
 
 /** Without -n: starts the daemon in a session of its own, and exits 0 once it is up, or with its exit code if it gives up first. */
@@ -55,23 +55,12 @@ export async function runParent(flags: DaemonFlags, { loaded, settings }: Prepar
   // the children and the scripts they run must not talk to systemd in the daemon's name
   const notify = sdNotifier({ unsetEnvironment: true, onError: (m) => log.warn(m) });
   const self = thisCommand();
-  // the children a stop signal goes to straight from the native handler (signal-watch.ts)
-  const live = new Set<number>();
-  const start = (kind: ChildKind, respawn?: Respawn): ChildHandle => {
-    const child = launchChild(self, kind, kind === 'vrrp' ? settings.pidFiles.vrrp : settings.pidFiles.checkers, respawn);
-    live.add(child.pid);
-    signals.relayStopTo([...live]);
-    // reaped: off the list in the same turn, before another signal can be read
-    void child.exited.then(() => {
-      live.delete(child.pid);
-      signals.relayStopTo([...live]);
-    });
-    return child;
-  };
   const supervisor = new Supervisor(
     { children: ['vrrp'], dontRespawn: flags.dontRespawn, childWaitMs: settings.childWaitMs },
     {
-      start,
+      start: (kind, respawn) => launchChild(self, kind, kind === 'vrrp' ? settings.pidFiles.vrrp : settings.pidFiles.checkers, respawn),
+      // the children a stop signal goes to straight from the native handler (signal-watch.ts)
+      childrenChanged: (pids) => signals.relayStopTo(pids),
       scheduler: realScheduler,
       log,
       notify,

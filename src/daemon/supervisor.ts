@@ -51,6 +51,8 @@ export interface SupervisorPorts {
   readonly notify: Pick<SdNotifier, 'ready' | 'status' | 'stopping' | 'failed' | 'reloading'>;
   /** RELOAD: re-reads the configuration; the problems found, empty when it may be applied */
   validateConfig(): readonly string[];
+  /** the pids of the children alive now, told at each start and each reaping (the native stop relay's list) */
+  childrenChanged?(pids: readonly number[]): void;
 }
 
 export interface SupervisorOptions {
@@ -174,6 +176,7 @@ export class Supervisor {
     slot.child = child;
     slot.startedAt = this.ports.scheduler.now();
     slot.ready = false;
+    this.tellChildren();
     this.ports.log.info(`Starting ${CHILD_NAME[slot.kind]} child process, pid=${child.pid}`);
     child.onReady(() => {
       if (slot.child !== child) return;
@@ -199,9 +202,15 @@ export class Supervisor {
     for (const l of this.readyListeners) l();
   }
 
+  private tellChildren(): void {
+    this.ports.childrenChanged?.(this.slots.flatMap((s) => (s.child ? [s.child.pid] : [])));
+  }
+
   private childExited(slot: Slot, child: ChildHandle, exit: ChildExit): void {
     if (slot.child !== child) return;
     slot.child = undefined;
+    // reaped: off the list in the same turn, before another signal can be read
+    this.tellChildren();
     slot.ready = false;
     slot.diedAt = this.ports.scheduler.now();
     if (this.reloadWaits?.delete(slot)) this.reloadStepped();

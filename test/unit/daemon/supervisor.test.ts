@@ -4,7 +4,7 @@
 // refused while the configuration has errors, RELOADING=1 then READY=1 once
 // the child has reloaded, a HUP during a reload queued, a respawned child told
 // how long ago its predecessor died, and a stop that waits child_wait_time
-// before SIGKILL.
+// before SIGKILL; the live children's pids told as they change.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EXIT, type ChildExit } from '../../../src/daemon/respawn.js';
@@ -78,6 +78,7 @@ function harness(o: { dontRespawn?: boolean; onTerm?: 'exit' | 'hang'; configPro
   const children: FakeChild[] = [];
   const logs: string[] = [];
   const notes: string[] = [];
+  const alive: number[][] = [];
   const ports: SupervisorPorts = {
     start: (_kind, respawn) => {
       const c = new FakeChild(100 + children.length, o.onTerm, respawn);
@@ -98,11 +99,12 @@ function harness(o: { dontRespawn?: boolean; onTerm?: 'exit' | 'hang'; configPro
       failed: async (errno, s) => void notes.push(`ERRNO=${errno} ${s}`),
     },
     validateConfig: () => o.configProblems ?? [],
+    childrenChanged: (pids) => void alive.push([...pids]),
   };
   const sup = new Supervisor({ children: ['vrrp'], dontRespawn: o.dontRespawn ?? false, childWaitMs: 5000 }, ports);
   let code: number | undefined;
   void sup.done.then((c) => (code = c));
-  return { sup, clock, children, logs, notes, code: () => code };
+  return { sup, clock, children, logs, notes, alive, code: () => code };
 }
 
 const killed: ChildExit = { code: null, signal: 'SIGKILL' };
@@ -118,6 +120,17 @@ test('READY=1 once the VRRP child is up, and only once; a respawned child is a S
   await settle();
   h.children[1]!.up();
   assert.deepEqual(h.notes.slice(1), ['STATUS VRRP child process died; respawning', 'STATUS VRRP child process respawned, pid 101']);
+});
+
+test('the live children are told at each start and each reaping, for the native stop relay', async () => {
+  const h = harness();
+  h.sup.start();
+  h.children[0]!.exit(killed);
+  await settle();
+  assert.deepEqual(h.alive, [[100], [], [101]]);
+  void h.sup.stop();
+  await settle();
+  assert.deepEqual(h.alive.slice(3), [[]]);
 });
 
 test("a child that keeps dying is respawned at once, then after 1 s and 2 s (keepalived's backoff)", async () => {
