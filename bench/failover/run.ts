@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { runFailoverBench } from './bench.js';
 import { DEFAULT_PLAN, QUICK_PLAN } from './plan.js';
 import { renderReport } from './report.js';
-import { keepalivedVersion, loadAverage as load, platform } from '../host.js';
+import { cpuTicks, keepalivedVersion, loadAverage as load, platform, stolenSince } from '../host.js';
 
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 
@@ -20,11 +20,12 @@ async function main(): Promise<void> {
   const plan = values.quick ? QUICK_PLAN : DEFAULT_PLAN;
   say(`bench:failover (${plan.name} plan): tskad and keepalived ${keepalivedVersion()} taking turns in one lab; ${platform()}`);
   say(`load average at the start ${load()} (other work on the machine shows in the worst cases and the p99s)`);
+  const ticks = cpuTicks();
   const t0 = performance.now();
   const elapsed = (): string => `${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s`;
   const report = await runFailoverBench({ plan, progress: (l) => say(`${elapsed()}  ${l}`) });
   say(`\n${renderReport(report)}`);
-  say(`${report.failovers.length} failovers in ${report.seconds.toFixed(0)} s; load average at the end ${load()}`);
+  say(`${report.failovers.length} failovers in ${report.seconds.toFixed(0)} s; load average at the end ${load()}; CPU time stolen by the hypervisor meanwhile ${stolenSince(ticks)}`);
   if (values.json) writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
 }
 

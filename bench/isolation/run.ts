@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { runIsolationBench } from './bench.js';
 import { DEFAULT_PLAN, QUICK_PLAN } from './plan.js';
 import { renderReport } from './report.js';
-import { keepalivedVersion, loadAverage as load, platform } from '../host.js';
+import { cpuTicks, keepalivedVersion, loadAverage as load, platform, stolenSince } from '../host.js';
 
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 
@@ -29,11 +29,12 @@ async function main(): Promise<void> {
   say(`bench:isolation (${plan.name} plan): tskad and keepalived ${keepalivedVersion()} taking turns in one lab; ${platform()}`);
   if (rt !== undefined) say(`both daemons with vrrp_rt_priority ${rt} (their VRRP process SCHED_RR)`);
   say(`load average at the start ${load()} (other work on the machine shows in the p99s and the worst cases)`);
+  const ticks = cpuTicks();
   const t0 = performance.now();
   const elapsed = (): string => `${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s`;
   const report = await runIsolationBench({ plan, progress: (l) => say(`${elapsed()}  ${l}`) });
   say(`\n${renderReport(report)}`);
-  say(`${report.samples.length} measurements in ${report.seconds.toFixed(0)} s; load average at the end ${load()}`);
+  say(`${report.samples.length} measurements in ${report.seconds.toFixed(0)} s; load average at the end ${load()}; CPU time stolen by the hypervisor meanwhile ${stolenSince(ticks)}`);
   if (values.json) writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
 }
 
