@@ -96,14 +96,8 @@ void PreciseTimer::OnExpired(uv_poll_t* handle, int status, int) {
   self->prelude_.clear();
   Napi::Env env = self->Env();
   Napi::HandleScope scope(env);
-  Napi::Value outcome = env.Undefined();
-  if (done) {
-    Napi::Array errnos = Napi::Array::New(env, done->size());
-    for (uint32_t i = 0; i < done->size(); i++) errnos.Set(i, Napi::Number::New(env, (*done)[i]));
-    outcome = errnos;
-  }
   try {
-    self->on_expired_.MakeCallback(self->Value(), {outcome}, self->async_context_);
+    self->on_expired_.MakeCallback(self->Value(), {prelude::Outcome(env, done)}, self->async_context_);
   } catch (const Napi::Error& e) {
     // as for a throwing setTimeout callback: an uncaught exception, not an abort
     napi_fatal_exception(env, e.Value());

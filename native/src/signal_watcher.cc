@@ -7,7 +7,8 @@
 void SignalWatcher::Init(Napi::Env env, Napi::Object exports) {
   exports.Set("SignalWatcher", DefineClass(env, "SignalWatcher",
                                            {InstanceMethod("close", &SignalWatcher::Close),
-                                            InstanceMethod("relayTo", &SignalWatcher::RelayTo)}));
+                                            InstanceMethod("relayTo", &SignalWatcher::RelayTo),
+                                            InstanceMethod("setPrelude", &SignalWatcher::SetPrelude)}));
 }
 
 // new SignalWatcher(signum, onSignal)
@@ -51,15 +52,26 @@ void SignalWatcher::RelayTo(const Napi::CallbackInfo& info) {
   relay_signum_ = info[1].As<Napi::Number>().Int32Value();
 }
 
+// setPrelude(ops?): sends done at the next delivery, after the relay and
+// before onSignal(signum, done), done being their errnos (undefined: none ran).
+void SignalWatcher::SetPrelude(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() > 0 && !info[0].IsArray() && !info[0].IsUndefined()) throw Napi::TypeError::New(env, "setPrelude(ops?: PreludeOp[])");
+  prelude_ = info.Length() > 0 && info[0].IsArray() ? prelude::Parse(env, info[0].As<Napi::Array>()) : prelude::Ops{};
+}
+
 void SignalWatcher::OnSignal(uv_signal_t* handle, int signum) {
   auto* self = static_cast<SignalWatcher*>(handle->data);
   if (self == nullptr) return;
   for (pid_t pid : self->relay_pids_) kill(pid, self->relay_signum_);
+  std::optional<std::vector<int>> done;
+  if (!self->prelude_.empty()) done = prelude::Run(self->prelude_);
+  self->prelude_.clear();
   if (self->on_signal_.IsEmpty()) return;
   Napi::Env env = self->on_signal_.Env();
   Napi::HandleScope scope(env);
   try {
-    self->on_signal_.MakeCallback(env.Global(), {Napi::Number::New(env, signum)}, self->async_context_);
+    self->on_signal_.MakeCallback(env.Global(), {Napi::Number::New(env, signum), prelude::Outcome(env, done)}, self->async_context_);
   } catch (const Napi::Error& e) {
     // a throwing handler becomes an uncaught exception, as for any Node I/O callback, not an abort
     napi_fatal_exception(env, e.Value());

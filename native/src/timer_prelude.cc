@@ -184,4 +184,11 @@ std::optional<std::vector<int>> Run(const Ops& ops) {
   return done;
 }
 
+Napi::Value Outcome(Napi::Env env, const std::optional<std::vector<int>>& done) {
+  if (!done) return env.Undefined();
+  Napi::Array errnos = Napi::Array::New(env, done->size());
+  for (uint32_t i = 0; i < done->size(); i++) errnos.Set(i, Napi::Number::New(env, (*done)[i]));
+  return errnos;
+}
+
 }  // namespace prelude

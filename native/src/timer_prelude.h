@@ -40,4 +40,7 @@ Ops Parse(Napi::Env env, const Napi::Array& ops);
 // done, when a VRRP socket the ops send on has a packet waiting.
 std::optional<std::vector<int>> Run(const Ops& ops);
 
+// What Run returned, for the callback that follows: an array of errnos, or undefined.
+Napi::Value Outcome(Napi::Env env, const std::optional<std::vector<int>>& done);
+
 }  // namespace prelude

@@ -77,12 +77,12 @@ export async function runParent(flags: DaemonFlags, { loaded, settings }: Prepar
       if (route.supervisor === 'dump') answerParentDataSignal(loaded.config, { log, umask: settings.umask });
       // the children have their SIGTERM already: the supervisor's own stop, a millisecond of JavaScript,
       // waits, so as not to hold a CPU a child needs for its priority-0 adverts
-      if (route.supervisor === 'stop' && signals.relaysStop) setTimeout(() => supervisor.signal(route), RELAYED_STOP_DELAY_MS);
+      if (route.supervisor === 'stop' && signals.stopsNatively) setTimeout(() => supervisor.signal(route), RELAYED_STOP_DELAY_MS);
       else supervisor.signal(route);
     },
     log,
     SIGNAL_ROUTES,
-    { relayStop: true },
+    { nativeStop: true },
   );
   if (background) {
     supervisor.onReady(() => {

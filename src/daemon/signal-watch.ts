@@ -3,19 +3,24 @@
 // keepalived uses (JSON, SIGRTMIN+2; STATS_CLEAR, SIGRTMAX-1), which Node
 // refuses, through the native addon's libuv watcher. Without the addon those
 // two would still end the process (their default action), so that is said
-// once at start-up. The supervisor also takes TERM and INT through the
-// addon (`relayStop`), which passes SIGTERM on to its children before any
-// JavaScript runs; its own handler then sends it again, harmlessly.
+// once at start-up. TERM and INT can go through the addon too (`nativeStop`):
+// the supervisor's handler passes SIGTERM on to its children there, before
+// any JavaScript runs (its own handler then sends it again, harmlessly); the
+// VRRP process's sends its MASTERs' priority-0 adverts there (a prelude,
+// vrrp/timer-prelude.ts).
 import { constants } from 'node:os';
 import { loadNative, type SignalWatcher } from '../net/native.js';
 import type { Logger } from '../observe/log.js';
+import type { Prelude } from '../vrrp/scheduler.js';
 import { SIGNAL_ROUTES, type SignalRoute } from './signals.js';
 
 export interface SignalWatch {
-  /** relayStop: the processes a stop signal is passed on to, as SIGTERM, by the native handler */
+  /** nativeStop: the processes a stop signal is passed on to, as SIGTERM, by the native handler */
   relayStopTo(pids: readonly number[]): void;
-  /** whether relayStopTo takes effect (relayStop asked, and the addon is there) */
-  readonly relaysStop: boolean;
+  /** nativeStop: what the native handler does at the next stop signal, before the handler's JavaScript (replaces the one before) */
+  stopPrelude(prelude: Prelude | undefined): void;
+  /** whether relayStopTo and stopPrelude take effect (nativeStop asked, and the addon is there) */
+  readonly stopsNatively: boolean;
   /** stops catching; the signals' default actions apply again */
   close(): void;
 }
@@ -24,18 +29,19 @@ export function watchSignals(
   onSignal: (route: SignalRoute) => void,
   log: Pick<Logger, 'warn'>,
   routes: readonly SignalRoute[] = SIGNAL_ROUTES,
-  o: { relayStop?: boolean } = {},
+  o: { nativeStop?: boolean } = {},
 ): SignalWatch {
   const closers: (() => void)[] = [];
   const native: SignalRoute[] = [];
   const stopWatchers: SignalWatcher[] = [];
+  let prelude: Prelude | undefined;
   const viaNode = (route: SignalRoute, name: NodeJS.Signals): void => {
     const handler = () => onSignal(route);
     process.on(name, handler);
     closers.push(() => void process.off(name, handler));
   };
   for (const route of routes) {
-    if (route.name === undefined || (o.relayStop && route.supervisor === 'stop')) native.push(route);
+    if (route.name === undefined || (o.nativeStop && route.supervisor === 'stop')) native.push(route);
     else viaNode(route, route.name);
   }
   if (native.length > 0) {
@@ -43,11 +49,17 @@ export function watchSignals(
     try {
       const { SignalWatcher } = loadNative();
       // an exception must not escape into the addon's callback, where it would abort the process
-      const guarded = (route: SignalRoute) => () => {
+      const guarded = (route: SignalRoute) => (_signum: number, done: readonly number[] | undefined) => {
+        const ran = done === undefined ? undefined : prelude;
+        // done once: the other stop signal's watcher must not do it again
+        if (ran !== undefined) setStopPrelude(undefined);
+        ran?.ran(done!);
         try {
           onSignal(route);
         } catch (e) {
           log.warn(`signal ${route.signum} (${route.sigfunc}): ${(e as Error).message}`);
+        } finally {
+          ran?.over();
         }
       };
       for (const route of native) {
@@ -66,9 +78,14 @@ export function watchSignals(
     }
     for (const w of watchers) closers.push(() => w.close());
   }
+  function setStopPrelude(p: Prelude | undefined): void {
+    prelude = p;
+    for (const w of stopWatchers) w.setPrelude(p?.ops);
+  }
   return {
     relayStopTo: (pids) => stopWatchers.forEach((w) => w.relayTo(pids, constants.signals.SIGTERM)),
-    relaysStop: stopWatchers.length > 0,
+    stopPrelude: setStopPrelude,
+    stopsNatively: stopWatchers.length > 0,
     close: () => closers.splice(0).forEach((c) => c()),
   };
 }

@@ -26,7 +26,7 @@ import { applyTuning, vrrpTuning } from './process-tuning.js';
 import { EXIT } from './respawn.js';
 import { configExit, daemonSettings, logFlags, readOptionsOf, type DaemonFlags, type DaemonSettings } from './settings.js';
 import { watchSignals } from './signal-watch.js';
-import type { SignalRoute } from './signals.js';
+import { SIGNAL_ROUTES, type SignalRoute } from './signals.js';
 import { publishVrrpEvents } from './vrrp-publisher.js';
 import { answerDumpSignal } from './vrrp-dumps.js';
 import { watchVrrpStatus } from './vrrp-status.js';
@@ -81,11 +81,17 @@ export async function runVrrpChild(flags: DaemonFlags): Promise<number> {
     void vrrp.reload().then(() => reportReloaded());
   };
   const dumps: Dumps = {};
-  const signals = watchSignals((route) => {
-    if (route.supervisor === 'stop') stop();
-    else if (route.sigfunc === 'RELOAD') reload();
-    else dumps.answer?.(route);
-  }, log);
+  // TERM and INT natively: the MASTERs' priority-0 adverts leave from the handler, before the stop's JavaScript
+  const signals = watchSignals(
+    (route) => {
+      if (route.supervisor === 'stop') stop();
+      else if (route.sigfunc === 'RELOAD') reload();
+      else dumps.answer?.(route);
+    },
+    log,
+    SIGNAL_ROUTES,
+    { nativeStop: true },
+  );
   onParentGone(() => {
     if (stopRequested) return;
     log.info('The supervisor is gone: stopping');
@@ -102,6 +108,7 @@ export async function runVrrpChild(flags: DaemonFlags): Promise<number> {
       logger: log,
       dontReleaseVrrp: flags.dontReleaseVrrp,
       handleSignals: false,
+      farewell: (prelude) => signals.stopPrelude(prelude),
       vipStateFile: settings.vipStateFile,
       ...(respawn && { respawn }),
     });

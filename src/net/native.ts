@@ -42,6 +42,8 @@ export interface Vrrp6Socket {
 export interface SignalWatcher {
   /** From now on each delivery first sends `signum` to each of `pids`, before the callback runs; the caller keeps the list to live processes. */
   relayTo(pids: readonly number[], signum: number): void;
+  /** Ops to run at the next delivery, before the callback, which receives their errnos (replaces any set before). */
+  setPrelude(ops?: readonly PreludeOp[]): void;
   close(): void;
 }
 
@@ -91,7 +93,7 @@ export interface ReceiveStampCalls {
 export interface NativeAddon extends ProcessTuningCalls, ReceiveStampCalls {
   readonly PacketSocket: new () => PacketSocket;
   readonly PreciseTimer: new (onExpired: (done: readonly number[] | undefined) => void) => PreciseTimer;
-  readonly SignalWatcher: new (signum: number, onSignal: (signum: number) => void) => SignalWatcher;
+  readonly SignalWatcher: new (signum: number, onSignal: (signum: number, done: readonly number[] | undefined) => void) => SignalWatcher;
   readonly Vrrp6Socket: new (options: Vrrp6SocketOptions, onPacket: Vrrp6PacketCallback, onError: (err: Error) => void) => Vrrp6Socket;
 }
 

@@ -77,6 +77,8 @@ export interface InstancePorts {
   announce(dev: string, addresses: readonly string[]): Promise<void>;
   /** `work`, to be done at a timer's expiry before its step (timer-prelude.ts), where the edge can */
   prelude?(work: PreludeWork): Prelude | undefined;
+  /** what a stop starts with while this instance is MASTER, its priority-0 advert, to be done by the stop signal's handler; undefined once it is not */
+  farewell?(work: PreludeWork | undefined): void;
 }
 
 /** What rehearseTakeover's copy does instead of sending and adding: everything short of the system call. */
@@ -230,10 +232,8 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
   private group: GroupGate | undefined;
   /** adverts handed to the socket and not yet sent: stop() waits for the priority-0 one */
   private readonly sending = new Set<Promise<void>>();
-  /** the advert last encoded, and what it was encoded from (outgoing()) */
-  private lastAdvert:
-    | { readonly priority: number; readonly src: string; readonly checksum: ChecksumVariant; readonly plan: InstancePlan; readonly advert: OutgoingAdvert }
-    | undefined;
+  /** the adverts last encoded, and what each was encoded from (outgoing()): a MASTER's own, and its priority-0 one */
+  private encoded: Array<{ readonly priority: number; readonly src: string; readonly checksum: ChecksumVariant; readonly plan: InstancePlan; readonly advert: OutgoingAdvert }> = [];
   /** what the step under way says and tells, while holding() holds it */
   private held: Array<() => void> | undefined;
   /** the faults the last tracking verdict held */
@@ -597,6 +597,7 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
     this.lastPrelude = undefined;
     if (to === 'MASTER') this.stats.become_master++;
     if (from === 'MASTER' && to !== 'INIT') this.stats.release_master++;
+    if (from === 'MASTER') this.ports.farewell?.(undefined);
     // keepalived says nothing when stopping; its "(init)" marks the first state after startup
     const init = from === 'INIT' && to !== 'MASTER' ? ' (init)' : '';
     const text = to === 'INIT' ? `(${this.name}) Leaving ${from} STATE (${reason})` : `(${this.name}) Entering ${to} STATE${init}`;
@@ -630,23 +631,24 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
   /**
    * The advert for `priority` to every destination, encoded once and sent
    * as it is for as long as nothing it holds changes: a MASTER sends the
-   * same bytes every interval, and a BACKUP has the ones of its takeover
-   * ready (see start()), so neither encodes on the way to the wire.
+   * same bytes every interval and has its priority-0 ones ready for a
+   * stop, and a BACKUP has the ones of its takeover ready (see start()), so
+   * none encodes on the way to the wire. The last two encoded are kept.
    */
   private outgoing(priority: number): OutgoingAdvert | undefined {
     const src = this.source;
     if (src === undefined) return undefined;
     const p = this.plan;
     const checksum = this.sendChecksum;
-    const last = this.lastAdvert;
-    if (last && last.priority === priority && last.src === src && last.checksum === checksum && last.plan === p) return last.advert;
+    const known = this.encoded.find((e) => e.priority === priority && e.src === src && e.checksum === checksum && e.plan === p);
+    if (known) return known.advert;
     const dsts = p.mcastGroup !== undefined ? [p.mcastGroup] : p.unicastPeers;
     const advert: OutgoingAdvert = {
       src,
       ...(p.mcastGroup === undefined && p.ttl !== undefined && { ttl: p.ttl }),
       to: dsts.map((dst) => ({ dst, message: this.advert(priority, src, dst) })),
     };
-    this.lastAdvert = { priority, src, checksum, plan: p, advert };
+    this.encoded = [{ priority, src, checksum, plan: p, advert }, ...this.encoded.slice(0, 1)];
     return advert;
   }
 
@@ -770,19 +772,22 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
   /**
    * The work a timer's expiry is sure to start with, done natively before
    * its step (timer-prelude.ts): a MASTER's advert timer sends the advert;
-   * a BACKUP's master-down timer takes over. Anything else a prelude is
+   * a BACKUP's master-down timer takes over. A MASTER also tells, as it
+   * arms its advert timer, the priority-0 advert a stop would start with
+   * (ports.farewell), for the stop signal's handler. Anything else a prelude is
    * built from makes a new one: a reload, a new source address or checksum,
    * joining or leaving a group (refreshPreludes), a priority change (it
    * re-arms both timers).
    */
   private preludeFor(kind: TimerKind): Prelude | undefined {
-    if (this.ports.prelude === undefined) return undefined;
     if (kind === 'adver' && this.state === 'MASTER') {
-      // made afresh each time: an IPv4 advert carries the next IP id
+      // made afresh each time: an IPv4 advert carries the next IP id, whichever goes first, the next advert or the stop's
+      const farewell = this.outgoing(0);
+      this.ports.farewell?.(farewell && { advert: farewell, addresses: [], announcements: [] });
       const advert = this.outgoing(this.machine.priority);
-      return advert && this.ports.prelude({ advert, addresses: [], announcements: [] });
+      return advert && this.ports.prelude?.({ advert, addresses: [], announcements: [] });
     }
-    return kind === 'masterDown' ? this.takeoverPrelude() : undefined;
+    return kind === 'masterDown' && this.ports.prelude !== undefined ? this.takeoverPrelude() : undefined;
   }
 
   /**

@@ -45,10 +45,10 @@ import { SYNC_GROUP_FAULT, VrrpRuntime } from './instance.js';
 import { instancePlan, receiveParams, unsupported, vrrpParams, type InstancePlan } from './params.js';
 import { diffInstances, fixedSettingChanges } from './reload.js';
 import { resumeVerdict, type RespawnInfo } from './reload-respawn.js';
-import { realScheduler, type Scheduler } from './scheduler.js';
+import { realScheduler, type Prelude, type Scheduler } from './scheduler.js';
 import { SocketPool } from './socket-pool.js';
 import { SyncGroup } from './sync-group.js';
-import { TimerPrelude } from './timer-prelude.js';
+import { combinePreludes, TimerPrelude, type PreludeWork } from './timer-prelude.js';
 import { trackedInterfaces, trackResult, type TrackedInterface } from './track-interface.js';
 
 export interface VrrpOptions {
@@ -66,6 +66,8 @@ export interface VrrpOptions {
   readonly logger?: Logger;
   /** -V: on stop, no priority 0 and the VIPs stay */
   readonly dontReleaseVrrp?: boolean;
+  /** the MASTERs' priority-0 adverts, for the stop signal's handler to send before the stop (vrrp-child.ts: natively), told whenever they change */
+  readonly farewell?: (prelude: Prelude | undefined) => void;
   /** stop on SIGTERM / SIGINT (default true) */
   readonly handleSignals?: boolean;
   /** the VIP ledger (vip-owner.ts): a restart after a crash removes what the dead process had added */
@@ -261,6 +263,14 @@ async function startVrrp(o: VrrpOptions, { log, scheduler, config: initialConfig
     return frames.announcePart(announceLink(dev, false), addresses);
   };
 
+  /** each MASTER's priority-0 advert, as a prelude of its own instance's */
+  const farewells = new Map<VrrpRuntime, Prelude>();
+  const farewell = (vrrp: VrrpRuntime, prelude: Prelude | undefined): void => {
+    if (prelude) farewells.set(vrrp, prelude);
+    else if (!farewells.delete(vrrp)) return;
+    o.farewell?.(combinePreludes([...farewells.values()]));
+  };
+
   const routerOf = (v: VrrpRuntime) => ({ instance: v.name, interface: v.plan.interface, vrid: v.plan.vrid, family: v.plan.family });
   const newRuntime = (i: VrrpInstance, plan: InstancePlan, g: Config['globalDefs']): VrrpRuntime => {
     const preludes = new TimerPrelude(
@@ -282,6 +292,7 @@ async function startVrrp(o: VrrpOptions, { log, scheduler, config: initialConfig
       removeAddress: async (spec) => void (await owner.remove(spec)),
       announce: (dev, addresses) => preludes.takeAnnouncement(dev, addresses) ?? announce(dev, addresses),
       prelude: (work) => preludes.prepare(work),
+      ...(o.farewell && !o.dontReleaseVrrp && { farewell: (work: PreludeWork | undefined) => farewell(vrrp, work && preludes.prepare(work)) }),
     });
     vrrp.setInterfaceAddress(net.sourceFor(plan, undefined));
     // the record a respawned process resumes from

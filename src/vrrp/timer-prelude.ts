@@ -46,6 +46,22 @@ interface Ran {
   readonly errnos: readonly number[];
 }
 
+/** The errnos of ops run one list after another, back in their lists. */
+function splitErrnos(errnos: readonly number[], lists: ReadonlyArray<{ readonly ops: readonly unknown[] }>): Array<readonly number[]> {
+  let at = 0;
+  return lists.map((l) => errnos.slice(at, (at += l.ops.length)));
+}
+
+/** Several preludes done as one (the stop signal's: each MASTER's priority-0 advert), in order; undefined for none. */
+export function combinePreludes(preludes: readonly Prelude[]): Prelude | undefined {
+  if (preludes.length <= 1) return preludes[0];
+  return {
+    ops: preludes.flatMap((p) => p.ops),
+    ran: (errnos) => splitErrnos(errnos, preludes).forEach((e, i) => preludes[i]!.ran(e)),
+    over: () => preludes.forEach((p) => p.over()),
+  };
+}
+
 const sameAnnouncement = (a: Announcement, dev: string, addresses: readonly string[]): boolean =>
   a.dev === dev && a.addresses.length === addresses.length && a.addresses.every((x, i) => x === addresses[i]);
 
@@ -81,8 +97,8 @@ export class TimerPrelude {
     return {
       ops: parts.flatMap((p) => p.ops),
       ran: (errnos) => {
-        let at = 0;
-        const ran = (part: PreludePart): Ran => ({ part, errnos: errnos.slice(at, (at += part.ops.length)) });
+        const each = splitErrnos(errnos, parts);
+        const ran = (part: PreludePart): Ran => ({ part, errnos: each[parts.indexOf(part)]! });
         this.advertDone = { advert: work.advert, ran: ran(advert) };
         for (const { spec, part } of adds) this.addsDone.set(spec, ran(part));
         this.announcementsDone = announcements.map(({ announcement, part }) => ({ announcement, ran: ran(part) }));

@@ -134,6 +134,8 @@ describe('tskad supervisor and VRRP child in the lab', () => {
     t.diagnostic(`r2 took over ${(at - zero.at).toFixed(1)} ms after r1's priority-0 advert (Skew_Time ${R2_SKEW_MS.toFixed(1)} ms); r1 exited ${(exit.at - sent).toFixed(0)} ms after SIGTERM`);
     assert.equal(exit.code, 0);
     assert.ok(exit.at - sent < 5000, "within keepalived's child_wait_time");
+    // one, sent by the VRRP child's signal handler (vrrp/timer-prelude.ts), not again by the stop that follows
+    assert.equal(adverts.adverts.filter((a) => fromR1(a) && a.priority === 0 && a.at >= zero.at).length, 1);
     assert.ok(Math.abs(at - zero.at - R2_SKEW_MS) <= TOLERANCE_MS, `took over ${(at - zero.at).toFixed(1)} ms after the priority-0 advert`);
     assert.ok(!existsSync(r1.files.pidFile) && !existsSync(r1.files.vrrpPidFile), 'both pid files removed');
     const left = (await pidsIn(lab, 'r1')).filter((pid) => existsSync(`/proc/${pid}/comm`) && /^tskad/.test(commOf(pid)));

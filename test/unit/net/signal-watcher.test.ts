@@ -1,6 +1,7 @@
 // Real-time signals, which Node's process.on() refuses, reach a callback
 // through the native SignalWatcher instead of ending the process; a watcher
-// can pass a signal on to other processes before its callback runs.
+// can pass a signal on to other processes, and do a prelude's sends, before
+// its callback runs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -59,5 +60,24 @@ test('relayTo: each delivery first sends the relayed signal to the listed proces
   } finally {
     watcher.close();
     sleeper.kill('SIGKILL');
+  }
+});
+
+test('setPrelude: the next delivery does the ops before the callback, which gets their errnos; the one after does none', async () => {
+  const { SignalWatcher } = loadNative();
+  const rt = 34 + 6;
+  const got: Array<readonly number[] | undefined> = [];
+  const watcher = new SignalWatcher(rt, (_signum, done) => got.push(done));
+  try {
+    // sendto on no descriptor: the op runs, and fails with EBADF, without privileges
+    watcher.setPrelude([{ kind: 'frame', fd: -1, ifindex: 1, data: Buffer.alloc(14) }]);
+    process.kill(process.pid, rt);
+    const deadline = Date.now() + 2000;
+    while (got.length < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    process.kill(process.pid, rt);
+    while (got.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(got, [[constants.errno.EBADF], undefined]);
+  } finally {
+    watcher.close();
   }
 });

@@ -78,6 +78,7 @@ export class FakePorts implements InstancePorts {
   failAdds = false;
   /** none unless a test gives one */
   prelude?: (work: PreludeWork) => Prelude | undefined;
+  farewell?: (work: PreludeWork | undefined) => void;
 
   constructor(
     readonly scheduler: FakeScheduler,

@@ -11,7 +11,8 @@ import type { AddressSpec } from '../../../src/net/rtnl-address.js';
 import { createLogger } from '../../../src/observe/log.js';
 import type { OutgoingAdvert } from '../../../src/vrrp/instance.js';
 import { instancePlan, receiveParams, vrrpParams } from '../../../src/vrrp/params.js';
-import { TimerPrelude, type PreludeEdges, type PreludeWork } from '../../../src/vrrp/timer-prelude.js';
+import { combinePreludes, TimerPrelude, type PreludeEdges, type PreludeWork } from '../../../src/vrrp/timer-prelude.js';
+import type { Prelude } from '../../../src/vrrp/scheduler.js';
 import { ipToBytes } from '../../../src/net/ip.js';
 import { loadModel, makeInstance, masterDown1s, peerPacket, settle } from './instance-fakes.js';
 
@@ -232,4 +233,65 @@ test('a takeover through a prelude answers the advert, the adds and the GARPs fr
   const native = "(VI_1) takeover: advert, 2 address request(s) and 4 gratuitous ARP(s) sent at the master-down timer's expiry";
   assert.deepEqual(said.filter((m) => m !== native), direct.ports.messages());
   assert.equal(said.filter((m) => m === native).length, 1);
+});
+
+test('a MASTER tells its priority-0 advert for the stop signal’s handler, and that it has none once it leaves MASTER', () => {
+  const { vrrp, ports, scheduler } = makeInstance(BACKUP);
+  const told: Array<PreludeWork | undefined> = [];
+  ports.farewell = (w: PreludeWork | undefined) => void told.push(w);
+  vrrp.start();
+  assert.equal(told.length, 0, 'a BACKUP has none');
+  scheduler.runUntil(masterDown1s(100));
+  scheduler.advance(1000);
+  assert.equal(told.length, 2, 'made afresh at each advert timer');
+  const w = told[1]!;
+  assert.deepEqual([w.addresses, w.announcements], [[], []]);
+  vrrp.receive(peer());
+  assert.equal(vrrp.state, 'BACKUP');
+  assert.equal(told.at(-1), undefined);
+});
+
+test('a stop through the farewell answers the priority-0 send from it, and counts it as a stop without one does', async () => {
+  const run = async (withFarewell: boolean) => {
+    const { vrrp, ports, scheduler } = makeInstance(BACKUP);
+    const preludes = new TimerPrelude(fakeEdges(), 'VI_1', ports.log);
+    let farewell: ReturnType<TimerPrelude['prepare']>;
+    const own = ports.sendAdvert.bind(ports);
+    if (withFarewell) {
+      ports.farewell = (w: PreludeWork | undefined) => void (farewell = w && preludes.prepare(w));
+      ports.sendAdvert = (a) => preludes.takeAdvert(a) ?? own(a);
+    }
+    vrrp.start();
+    scheduler.runUntil(masterDown1s(100));
+    const sent = ports.adverts.length;
+    const f = farewell;
+    f?.ran(f.ops.map(() => 0));
+    const stopped = vrrp.stop();
+    f?.over();
+    await stopped;
+    return { sentAtStop: ports.adverts.length - sent, stats: { ...vrrp.stats }, hadOne: f !== undefined };
+  };
+  const direct = await run(false);
+  const farewelled = await run(true);
+  assert.ok(farewelled.hadOne);
+  assert.deepEqual([direct.sentAtStop, farewelled.sentAtStop], [1, 0]);
+  assert.deepEqual(farewelled.stats, direct.stats);
+  assert.equal(farewelled.stats.pri_zero_sent, 1);
+});
+
+test('preludes combined run as one, each told its own errnos', () => {
+  const seen: string[] = [];
+  const p = (name: string, n: number): Prelude => ({
+    ops: Array.from({ length: n }, () => ({ kind: 'rtnl', data: Buffer.from(name) }) satisfies PreludeOp),
+    ran: (e) => seen.push(`${name} ${e.join(',')}`),
+    over: () => seen.push(`${name} over`),
+  });
+  assert.equal(combinePreludes([]), undefined);
+  const one = p('a', 1);
+  assert.equal(combinePreludes([one]), one);
+  const both = combinePreludes([p('a', 1), p('b', 2)])!;
+  assert.deepEqual(tags(both.ops), ['a', 'b', 'b']);
+  both.ran([0, 17, 0]);
+  both.over();
+  assert.deepEqual(seen, ['a 0', 'b 17,0', 'a over', 'b over']);
 });
