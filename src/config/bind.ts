@@ -4,10 +4,10 @@
 import type { ConfNode, Loc } from './source.js';
 import type { Diagnostics } from './diagnostics.js';
 import type { Code } from './codes/index.js';
-import { absentValues, fresh, INVALID, reportZod, type Block, type BlockSpec, type BlockValue, type Keyword, type Path, type ReadCx } from './schema/dsl.js';
+import { fresh, INVALID, reportZod, type Block, type BlockSpec, type BlockValue, type Keyword, type Path, type ReadCx } from './schema/dsl.js';
 import { suggest } from './didyoumean.js';
-import { safeParseFast } from './schema/fast-parse.js';
-import { SourceMap, type SourceNode } from './source-map.js';
+import { acceptsAsIs } from './schema/fast-parse.js';
+import { SourceMap, type Place } from './source-map.js';
 
 export { SourceMap };
 
@@ -15,6 +15,59 @@ export interface BindResult<B extends BlockSpec> {
   value: BlockValue<B>;
   sources: SourceMap;
 }
+
+/** What the binder needs of one spelling of a block's keyword, worked out once per block. */
+interface Spelling {
+  readonly field: string;
+  readonly kw: Keyword;
+  /** a deprecated spelling */
+  readonly deprecated: boolean;
+}
+
+/** A field with something to do when its keyword is not written: a default to take, or a complaint. */
+interface Fallback {
+  readonly field: string;
+  readonly kw: Keyword;
+  readonly required: boolean;
+  /** the default, taken as it is when it is no object (else copied with `fresh`) */
+  readonly value: unknown;
+  readonly shared: boolean;
+}
+
+interface Plan {
+  readonly spellings: ReadonlyMap<string, Spelling>;
+  readonly fallbacks: readonly Fallback[];
+}
+
+const plans = new WeakMap<Block, Plan>();
+
+function planOf(b: Block): Plan {
+  let plan = plans.get(b);
+  if (plan) return plan;
+  const spellings = new Map<string, Spelling>();
+  for (const [name, field] of b.byName) {
+    const kw = b.spec[field]!;
+    spellings.set(name, { field, kw, deprecated: kw.aliases.includes(name) });
+  }
+  const fallbacks: Fallback[] = [];
+  for (const [field, kw] of Object.entries(b.spec)) {
+    const { required, value } = kw.absent;
+    if (required || value !== undefined) fallbacks.push({ field, kw, required, value, shared: typeof value !== 'object' || value === null });
+  }
+  plan = { spellings, fallbacks };
+  plans.set(b, plan);
+  return plan;
+}
+
+/**
+ * The line has the shape its keyword takes: a block for a block keyword, none
+ * for a line keyword. (A block is where a '{' is: asking for the children
+ * would make them.)
+ */
+const shapeFits = (kw: Keyword, node: ConfNode): boolean => kw.shape === 'either' || (kw.shape === 'block') === (node.open !== undefined);
+
+/** A line's value is valid as the reader made it: the reader checked it itself, or the keyword's schema takes it unchanged. */
+const passes = (kw: Keyword, v: unknown): boolean => kw.checked || acceptsAsIs(kw.item, v);
 
 /**
  * `elsewhere` lists other blocks' keyword tables, so a keyword put in the wrong
@@ -36,8 +89,8 @@ export function bindConfig<B extends BlockSpec>(
       private readonly base: Path,
       private readonly field: string | undefined,
       private readonly index: number | undefined,
-      /** the source node of this.path, when the binder has it at hand */
-      private readonly place: SourceNode | undefined,
+      /** the source map's place of this.path, when the binder has it at hand */
+      private readonly place: Place | undefined,
     ) {}
     get path(): Path {
       const { base, field, index } = this;
@@ -53,83 +106,90 @@ export function bindConfig<B extends BlockSpec>(
       sources.record(p, loc);
     }
     bindBlock(b: Block, node: ConfNode, p: Path, head?: Record<string, unknown>): Record<string, unknown> | undefined {
-      return bindBlock(b, node.children ?? [], p, p === this.full && this.place ? this.place : sources.node(p, true), node, head);
+      return bindBlock(b, node.children ?? [], p, p === this.full && this.place !== undefined ? this.place : sources.place(p), node, head);
     }
   }
 
-  /** `place` is the source node of `path`: a large configuration binds 100,000s of values, each recorded below its block's node. */
+  /** The first line of `children` before `end` that gives `field`, in the shape its keyword takes. */
+  function firstOf(plan: Plan, children: readonly ConfNode[], field: string, end = children.length): ConfNode | undefined {
+    for (let c = 0; c < end; c++) {
+      const s = plan.spellings.get(children[c]!.keyword.text);
+      if (s?.field === field && shapeFits(s.kw, children[c]!)) return children[c];
+    }
+    return undefined;
+  }
+
+  /** `place` is the source map's place of `path`: a large configuration binds 100,000s of values, each recorded below its block's place. */
   function bindBlock(
     b: Block,
     children: readonly ConfNode[],
     path: Path,
-    place: SourceNode,
+    place: Place,
     owner: ConfNode | undefined,
     head: Record<string, unknown> = {},
   ): Record<string, unknown> | undefined {
+    const plan = planOf(b);
     // no field of the block is among the head's (sub() makes sure), so `field in raw` still means "written here"
     const raw = head;
-    /** each field's first line here (its node: a word makes its Loc only when asked) */
-    const seen = new Map<string, ConfNode>();
-    for (const node of children) {
-      const name = node.keyword.text;
-      const field = b.byName.get(name);
-      if (field === undefined) {
+    for (let c = 0; c < children.length; c++) {
+      const node = children[c]!;
+      const keyword = node.keyword;
+      const name = keyword.text;
+      const spelling = plan.spellings.get(name);
+      if (spelling === undefined) {
         unknownKeyword(b, node);
         continue;
       }
-      const kw = b.spec[field]!;
-      if (kw.aliases.includes(name)) {
-        diag.report('TSKAD_W_DEPRECATED_KEYWORD', `'${name}' is deprecated; use '${kw.names[0]}'`, node.keyword.loc);
-      }
-      if (kw.shape === 'block' && !node.children) {
-        diag.report('TSKAD_E_NOT_A_BLOCK', `${name} takes a { } block`, node.keyword.loc);
+      const { field, kw } = spelling;
+      if (spelling.deprecated) diag.report('TSKAD_W_DEPRECATED_KEYWORD', `'${name}' is deprecated; use '${kw.names[0]}'`, keyword.loc);
+      if (!shapeFits(kw, node)) {
+        if (kw.shape === 'block') diag.report('TSKAD_E_NOT_A_BLOCK', `${name} takes a { } block`, keyword.loc);
+        else diag.report('TSKAD_E_NOT_A_BLOCK', `${name} takes no { } block`, node.open ?? keyword.loc);
         continue;
       }
-      if (kw.shape === 'line' && node.children) {
-        diag.report('TSKAD_E_NOT_A_BLOCK', `${name} takes no { } block`, node.open ?? node.keyword.loc);
+      const written = field in raw;
+      if (kw.firstWins && written) {
+        diag.report('TSKAD_E_REPEATED_KEYWORD', `${name} given again (first at line ${firstOf(plan, children, field, c)!.keyword.loc.line}); the first value stays`, keyword.loc);
         continue;
       }
       const index = kw.many ? ((raw[field] as unknown[] | undefined)?.length ?? 0) : undefined;
-      const first = seen.get(field);
-      if (kw.firstWins && first && field in raw) {
-        diag.report('TSKAD_E_REPEATED_KEYWORD', `${name} given again (first at line ${first.keyword.loc.line}); the first value stays`, node.keyword.loc);
-        continue;
-      }
-      if (!first) seen.set(field, node);
-      const fieldPlace = place.step(field, true);
-      const valuePlace = index === undefined ? fieldPlace : fieldPlace.step(index, true);
+      const fieldPlace = sources.step(place, field);
+      const valuePlace = index === undefined ? fieldPlace : sources.step(fieldPlace, index);
       const v = kw.read(node, new Cx(path, field, index, valuePlace));
       if (v === INVALID) continue;
-      const r = kw.checked ? { success: true as const, data: v } : safeParseFast(kw.item, v);
-      if (!r.success) {
-        reportZod(diag, r.error, node.args[0]?.loc ?? node.keyword.loc, name);
-        continue;
+      let data = v;
+      if (!passes(kw, v)) {
+        const r = kw.item.safeParse(v);
+        if (!r.success) {
+          reportZod(diag, r.error, node.args[0]?.loc ?? keyword.loc, name);
+          continue;
+        }
+        data = r.data;
       }
-      valuePlace.loc = node.keyword.loc;
+      sources.wordAt(valuePlace, keyword);
       if (kw.many) {
-        ((raw[field] ??= []) as unknown[]).push(r.data);
+        ((raw[field] ??= []) as unknown[]).push(data);
       } else {
-        const prev = field in raw ? seen.get(field) : undefined;
-        if (prev && !Array.isArray(r.data)) {
-          diag.report('TSKAD_W_DUPLICATE_KEYWORD', `${name} given again (first at line ${prev.keyword.loc.line}); this value wins`, node.keyword.loc);
+        if (written && !Array.isArray(data)) {
+          diag.report('TSKAD_W_DUPLICATE_KEYWORD', `${name} given again (first at line ${firstOf(plan, children, field, c)!.keyword.loc.line}); this value wins`, keyword.loc);
         }
         // keepalived appends repeated list blocks (two virtual_ipaddress blocks add up)
-        raw[field] = Array.isArray(r.data) && Array.isArray(raw[field]) ? [...(raw[field] as unknown[]), ...r.data] : r.data;
+        raw[field] = Array.isArray(data) && Array.isArray(raw[field]) ? [...(raw[field] as unknown[]), ...data] : data;
       }
     }
     // every value was validated as it was read: only absent fields remain, taking their defaults
     let complete = true;
-    for (const a of absentValues(b)) {
+    for (const a of plan.fallbacks) {
       if (a.field in raw) continue;
       if (a.required) {
         // a line that was there but invalid has been reported already
         // reported where the block ends, as keepalived does once it has read the whole block
-        if (!seen.has(a.field) && owner) {
+        if (owner && !firstOf(plan, children, a.field)) {
           const head = [owner.keyword.text, ...owner.args.map((w) => w.text)].join(' ');
           diag.report('TSKAD_E_MISSING_KEYWORD', `${head} (line ${owner.keyword.loc.line}) has no ${a.kw.names[0]}`, owner.close ?? owner.keyword.loc);
         }
         complete = false;
-      } else if (a.value !== undefined) raw[a.field] = fresh(a.value);
+      } else raw[a.field] = a.shared ? a.value : fresh(a.value);
     }
     return complete ? raw : undefined;
   }

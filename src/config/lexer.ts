@@ -10,22 +10,12 @@
 import type { Diagnostics } from './diagnostics.js';
 import type { Loc, Word } from './source.js';
 import { locator, type SourceLine } from './syntax/source-text.js';
+import { BACKSLASH, DQUOTE, isBlank, LBRACE, RBRACE, SPACE, SQUOTE } from './syntax/chars.js';
 
 export type { SourceLine };
 
 const ESCAPES: Record<string, string> = { a: '\x07', b: '\b', E: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
 
-// char codes: a large configuration is 100,000s of words, so the scan compares numbers, not one-character strings
-const TAB = 9;
-const CR = 13;
-const SPACE = 32;
-const DQUOTE = 34;
-const SQUOTE = 39;
-const BACKSLASH = 92;
-const LBRACE = 123;
-const RBRACE = 125;
-/** ' ', \t \n \v \f \r */
-const isBlank = (c: number): boolean => c === SPACE || (c >= TAB && c <= CR);
 /** what ends a plain stretch of a word: a blank, a brace, or the start of a quote or escape */
 const isSpecial = (c: number): boolean => isBlank(c) || c === LBRACE || c === RBRACE || c === DQUOTE || c === SQUOTE || c === BACKSLASH;
 

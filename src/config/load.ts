@@ -3,10 +3,12 @@
 import { hostname } from 'node:os';
 import { Diagnostics } from './diagnostics.js';
 import { lexLine } from './lexer.js';
-import { parseTokens, Tokens } from './parser.js';
-import { readConfigFile, readConfigText, type LineSink, type ReadOptions } from './reader.js';
+import { parseTable } from './parser.js';
+import { readConfigFile, readConfigText, type IndentOf, type LineSink, type ReadOptions } from './reader.js';
 import { bindConfig, type BindResult, type SourceMap } from './bind.js';
 import type { ConfNode } from './source.js';
+import type { SourceText } from './syntax/source-text.js';
+import { WordTable } from './word-table.js';
 import { BLOCKS, root, type Config } from './schema/index.js';
 import { validate } from './validate.js';
 
@@ -40,7 +42,7 @@ const TOP_LEVEL_ONLY: ReadonlySet<string> = new Set(
   [...root.byName.keys()].filter((name) => !BLOCKS.some((b) => b.block !== root && b.block.byName.has(name))),
 );
 
-type Read = (each: LineSink) => unknown;
+type Read = (sink: LineSink) => unknown;
 
 function load(read: Read, diag: Diagnostics): LoadResult {
   const { value, sources } = bound(read, diag);
@@ -56,12 +58,37 @@ function bound(read: Read, diag: Diagnostics): BindResult<typeof root.spec> {
   return bindConfig(root, parsed(read, diag), diag, BLOCKS);
 }
 
-/** Each line is lexed and cut into tokens as it is read, so that its text and words array can go at once. */
+/** Each line goes into the word table as it is read, so that its text and words can go at once. */
 function parsed(read: Read, diag: Diagnostics): ConfNode[] {
-  const lexed = new Diagnostics();
-  const tokens = new Tokens();
-  read((line, indentOf) => tokens.add(lexLine(line, lexed), indentOf));
+  const sink = new TableSink();
+  read(sink);
   // the lexer's reports follow the reader's, in the order of a file read whole and then lexed
-  diag.append(lexed);
-  return parseTokens(tokens, diag, { topLevel: TOP_LEVEL_ONLY });
+  diag.append(sink.lexed);
+  return parseTable(sink.table, diag, { topLevel: TOP_LEVEL_ONLY }).nodes();
+}
+
+/** The reader's lines into a word table: plain ones straight from the file's text, the others through the lexer. */
+class TableSink implements LineSink {
+  readonly table = new WordTable(4096);
+  readonly lexed = new Diagnostics();
+  private text: string | undefined;
+  private textId = -1;
+  private file: string | undefined;
+  private fileId = -1;
+
+  line(line: SourceText, indentOf: IndentOf): void {
+    this.table.addWords(lexLine(line, this.lexed), indentOf);
+  }
+
+  plain(text: string, file: string, line: number, lineStart: number, from: number, to: number, brace: number, indent: number): void {
+    if (text !== this.text) {
+      this.text = text;
+      this.textId = this.table.addText(text);
+    }
+    if (file !== this.file) {
+      this.file = file;
+      this.fileId = this.table.fileId(file);
+    }
+    this.table.addPlain(this.textId, this.fileId, line, lineStart, from, to, brace, indent);
+  }
 }

@@ -11,6 +11,7 @@ import type { Code } from './codes/index.js';
 import type { Loc } from './source.js';
 import { lexLine } from './lexer.js';
 import { SourceText } from './syntax/source-text.js';
+import { CR, LBRACE, RBRACE, SPACE, TAB } from './syntax/chars.js';
 import { decomment, firstBrace } from './syntax/scan.js';
 import { Definitions, definitionLine, type Definition } from './syntax/definitions.js';
 import { parseRepeat } from './syntax/sequence.js';
@@ -39,30 +40,48 @@ export interface ReadResult {
 }
 
 /**
- * Takes each line as soon as it is read: load.ts lexes it there, so that a
- * large file's lines become garbage young instead of all being held (and
- * copied by the GC) until the last one is read.
+ * Takes each line as soon as it is read: load.ts cuts it into the word table
+ * there, so that a large file's lines become garbage young instead of all
+ * being held (and copied by the GC) until the last one is read.
  */
-export type LineSink = (line: SourceText, indentOf: IndentOf) => void;
+export interface LineSink {
+  /** a line as the full reading cut it: a statement, or a lone brace */
+  line(line: SourceText, indentOf: IndentOf): void;
+  /**
+   * a plain line, taken straight from its file's `text` without being cut
+   * out of it (nearly every line of a large file): `text[from, to)` is a
+   * statement of plain words (no quote, escape, comment, brace or `$`), or
+   * empty; `brace` the offset of a lone '{' or '}' after it, or -1. The line
+   * starts at `lineStart` and is indented `indent` wide; its text starts at `from`.
+   */
+  plain(text: string, file: string, line: number, lineStart: number, from: number, to: number, brace: number, indent: number): void;
+}
+
+/** What readConfigText gives when no sink is passed: the lines, in order. */
+class LineList implements LineSink {
+  readonly lines: SourceText[] = [];
+
+  line(line: SourceText): void {
+    this.lines.push(line);
+  }
+
+  plain(text: string, file: string, line: number, lineStart: number, from: number, to: number, brace: number): void {
+    if (to > from) this.lines.push(SourceText.at(text.slice(from, to), { file, line, col: from - lineStart + 1 }));
+    if (brace >= 0) this.lines.push(SourceText.at(text[brace]!, { file, line, col: brace - lineStart + 1 }));
+  }
+}
 
 /** keepalived has no such limit; it guards against configurations that expand without end. */
 export const MAX_EXPANDED_LINES = 5_000_000;
 const MAX_DEPTH = 100;
 /** keepalived reads lines into a 1 KiB buffer: a longer line is cut in two */
 const KEEPALIVED_MAX_LINE = 1023;
-/**
- * A line with nothing to strip, expand or cut (most lines of a large file): no
- * comment, quote, escape, brace or `$`, and no `@ID` or `~SEQ` at its start.
- * It is its own statement, blanks around it aside (an `include` aside too).
- */
-const PLAIN_STATEMENT = /^[ \t]*[^ \t@$~#!"\\{}][^#!"\\{}$]*$/;
-/** such a statement that opens a block: `real_server 192.0.2.1 80 {` */
-const BLOCK_OPENING = /^[ \t]*[^ \t@$~#!"\\{}][^#!"\\{}$]*\{[ \t]*$/;
-/** a lone '}' */
-const BLOCK_CLOSING = /^[ \t]*\}[ \t]*$/;
 /** shared by every line that pulls in no other lines */
 const NO_LINES: readonly SourceText[] = [];
-const CR = 13;
+/** per char code below 128: 1 where it may not start a plain line, 2 where it may stand nowhere in one */
+const PLAIN_CLASS = new Uint8Array(128);
+for (const c of ' \t@~') PLAIN_CLASS[c.charCodeAt(0)] = 1;
+for (const c of '$#!"\\{}\'') PLAIN_CLASS[c.charCodeAt(0)] = 3;
 
 /** With `each`, every line goes to it as it is read instead of into `lines`. */
 export function readConfigFile(path: string, opts: ReadOptions, diag: Diagnostics, each?: LineSink): ReadResult {
@@ -107,7 +126,7 @@ interface FileFrame {
 }
 
 class Reader {
-  private readonly out: SourceText[] = [];
+  private readonly out = new LineList();
   private readonly defs: Definitions;
   private readonly files: FileFrame[] = [];
   /** per file, per line: where its text starts and its indentation width (numbers, not an object per line) */
@@ -121,7 +140,7 @@ class Reader {
   constructor(
     private readonly opts: ReadOptions,
     private readonly diag: Diagnostics,
-    private readonly each: LineSink = (line) => this.out.push(line),
+    private readonly each: LineSink = this.out,
   ) {
     this.checks = opts.includeCheck ? ALL_CHECKS : 0;
     this.defs = new Definitions({
@@ -132,7 +151,7 @@ class Reader {
   }
 
   result(): ReadResult {
-    return { lines: this.out, indentOf: this.indentOf };
+    return { lines: this.out.lines, indentOf: this.indentOf };
   }
 
   private readonly indentOf: IndentOf = (loc) => {
@@ -149,11 +168,16 @@ class Reader {
     // row by row, not text.split('\n'): a large file's rows then need not all be held at once
     for (let start = 0, i = 0; start < text.length && !this.stopped; i++) {
       const nl = text.indexOf('\n', start);
-      const end = nl < 0 ? text.length : nl;
-      const row = text.slice(start, text.charCodeAt(end - 1) === CR && end > start ? end - 1 : end);
-      start = end + 1;
-      indentation(row, layout);
-      this.physical(row, { file: name, line: i + 1, col: 1 });
+      const stop = nl < 0 ? text.length : nl;
+      const end = text.charCodeAt(stop - 1) === CR && stop > start ? stop - 1 : stop;
+      // where the text starts, and the indentation width with tabs to the next multiple of 8
+      let width = 0;
+      let from = start;
+      for (let c = text.charCodeAt(from); from < end && (c === SPACE || c === TAB); c = text.charCodeAt(++from)) width = c === TAB ? (width + 8) & ~7 : width + 1;
+      layout.cols.push(from - start + 1);
+      layout.widths.push(width);
+      if (this.pending || !this.plain(text, name, i + 1, start, from, end, width)) this.physical(text.slice(start, end), { file: name, line: i + 1, col: 1 });
+      start = stop + 1;
     }
     this.endDefinition();
     this.checks = saved;
@@ -178,7 +202,6 @@ class Reader {
       this.endDefinition();
       return;
     }
-    if (!this.pending && this.simple(row, loc)) return;
     const { text, continuation } = decomment(SourceText.at(row, loc));
     if (this.pending) {
       // a line of blanks or a comment neither adds to the definition nor ends it
@@ -190,24 +213,37 @@ class Reader {
   }
 
   /**
-   * The lines of a large file nearly all are: a plain statement, a plain
-   * statement opening a block, or a lone '}'. Read straight to what the full
-   * path (decomment, expand, cut at the brace) would make of them; false for
-   * any other line.
+   * The lines of a large file nearly all are: blanks, a plain statement, a
+   * plain statement opening a block, or a lone '}'. Such a line goes to the
+   * sink as it stands in the file, as what the full path (decomment, expand,
+   * cut at the brace) would make of it; false for any other line. The line
+   * is `text[lineStart, end)`, its text starts at `from`.
    */
-  private simple(row: string, loc: Loc): boolean {
-    const start = blanksFrom(row, 0);
-    if (row.startsWith('include', start)) return false;
-    const at = (i: number): Loc => ({ file: loc.file, line: loc.line, col: loc.col + i });
-    if (PLAIN_STATEMENT.test(row)) {
-      this.emit(SourceText.at(row.slice(start, trimmedEnd(row, row.length)), at(start)));
-    } else if (BLOCK_OPENING.test(row)) {
-      const brace = row.lastIndexOf('{');
-      this.emit(SourceText.at(row.slice(start, trimmedEnd(row, brace)), at(start)));
-      this.emit(SourceText.at('{', at(brace)));
-    } else if (BLOCK_CLOSING.test(row)) {
-      this.emit(SourceText.at('}', at(start)));
-    } else return false;
+  private plain(text: string, file: string, line: number, lineStart: number, from: number, end: number, indent: number): boolean {
+    if (end - lineStart > KEEPALIVED_MAX_LINE) return false;
+    if (from === end) return true;
+    let brace = -1;
+    const c0 = text.charCodeAt(from);
+    if (c0 === RBRACE) {
+      if (blanksFrom(text, from + 1) !== end) return false;
+      brace = from;
+    } else {
+      if (c0 < 128 && PLAIN_CLASS[c0] !== 0) return false;
+      for (let k = from + 1; k < end; k++) {
+        const c = text.charCodeAt(k);
+        if (c >= 128 || (PLAIN_CLASS[c]! & 2) === 0) continue;
+        if (c !== LBRACE || blanksFrom(text, k + 1) !== end) return false;
+        brace = k;
+        break;
+      }
+      if (text.startsWith('include', from)) return false;
+    }
+    const to = brace === from ? from : trimmedEnd(text, brace < 0 ? end : brace, from);
+    const lines = (to > from ? 1 : 0) + (brace >= 0 ? 1 : 0);
+    // the full path reports where the expansion limit stops reading
+    if (this.steps + lines > (this.opts.maxLines ?? MAX_EXPANDED_LINES)) return false;
+    this.steps += lines;
+    this.each.plain(text, file, line, lineStart, from, to, brace, indent);
     return true;
   }
 
@@ -356,7 +392,7 @@ class Reader {
 
   private emit(line: SourceText): void {
     if (!this.step(line)) return;
-    this.each(line, this.indentOf);
+    this.each.line(line, this.indentOf);
     if (line.text.startsWith('include_check') && /^include_check([ \t]|$)/.test(line.text)) this.includeCheck(line);
   }
 
@@ -414,10 +450,10 @@ class Reader {
   }
 }
 
-/** The end of `text[0..end)` without its trailing blanks. */
-function trimmedEnd(text: string, end: number): number {
+/** The end of `text[from..end)` without its trailing blanks. */
+function trimmedEnd(text: string, end: number, from = 0): number {
   let e = end;
-  while (e > 0 && (text[e - 1] === ' ' || text[e - 1] === '\t')) e--;
+  while (e > from && (text[e - 1] === ' ' || text[e - 1] === '\t')) e--;
   return e;
 }
 
@@ -426,13 +462,4 @@ function blanksFrom(text: string, start: number): number {
   let i = start;
   while (text[i] === ' ' || text[i] === '\t') i++;
   return i;
-}
-
-/** Records where a line's text starts, and its indentation width with tabs to the next multiple of 8. */
-function indentation(row: string, layout: { cols: number[]; widths: number[] }): void {
-  let width = 0;
-  let i = 0;
-  for (; i < row.length && (row[i] === ' ' || row[i] === '\t'); i++) width = row[i] === '\t' ? (width + 8) & ~7 : width + 1;
-  layout.cols.push(i + 1);
-  layout.widths.push(width);
 }

@@ -136,10 +136,11 @@ function checkServiceOptions(cx: Cx, vs: VirtualServer, at: Path, group: Virtual
 
 /** keepalived reads sh-port… against the scheduler set so far (check_parser.c lbflags_handler). */
 function checkSchedulerFlags(cx: Cx, vs: VirtualServer, at: Path, label: string): void {
-  const schedLine = cx.loc([...at, 'lvsSched'])?.line ?? Infinity;
+  // asked only when a flag is set: a place makes the source map build its index
+  const schedLine = () => cx.loc([...at, 'lvsSched'])?.line ?? Infinity;
   const flags = [['shPort', 'sh-port', 'sh'], ['shFallback', 'sh-fallback', 'sh'], ['mhPort', 'mh-port', 'mh'], ['mhFallback', 'mh-fallback', 'mh']] as const;
   for (const [field, name, sched] of flags) {
-    if (vs[field] && (vs.lvsSched !== sched || schedLine > (cx.loc([...at, field])?.line ?? 0))) {
+    if (vs[field] && (vs.lvsSched !== sched || schedLine() > (cx.loc([...at, field])?.line ?? 0))) {
       cx.report('TSKAD_E_LVS_OPTION_NOT_APPLICABLE', `virtual server ${label}: ${name} only applies to lvs_sched ${sched}, written before it; ignored`, [...at, field]);
     }
   }

@@ -243,9 +243,13 @@ function checkFamily(c: Checker, inst: Instance, path: Path): Family {
     ...inst.virtualIpaddress.map((v, j) => ({ address: v.address, at: [...path, 'virtualIpaddress', j], what: 'VIP' })),
   ];
   if (inst.nativeIpv6) items.push({ address: '::', at: [...path, 'nativeIpv6'], what: 'native_ipv6' });
+  const first0 = items[0];
+  if (!first0) return 'inet';
+  // one family among all: nothing to report, and no need to ask where each was written
+  const only = familyOf(first0.address);
+  if (items.every((it) => familyOf(it.address) === only)) return only;
   const sorted = items.map((it) => ({ ...it, loc: c.loc(it.at) })).sort(byPosition);
-  const first = sorted[0];
-  if (!first) return 'inet';
+  const first = sorted[0]!;
   const family = familyOf(first.address);
   for (const it of sorted.slice(1)) {
     if (familyOf(it.address) === family) continue;
@@ -549,11 +553,14 @@ function checkVridConflicts(c: Checker): void {
 
 /** The same address as a VIP / eVIP twice, within an instance or across instances; the later one is reported. */
 function checkDuplicateVips(c: Checker): void {
-  const entries = c.instances.flatMap(({ inst, i }) =>
+  const addresses = c.instances.flatMap(({ inst, i }) =>
     (['virtualIpaddress', 'virtualIpaddressExcluded'] as const).flatMap((field) =>
-      inst[field].map((v, j) => ({ inst: inst.name, address: v.address, at: ['vrrpInstance', i, field, j], loc: c.loc(['vrrpInstance', i, field, j]) })),
+      inst[field].map((v, j) => ({ inst: inst.name, address: v.address, at: ['vrrpInstance', i, field, j] })),
     ),
   );
+  // no address twice: nothing to report, and no need to ask where each was written
+  if (new Set(addresses.map((e) => e.address.toLowerCase())).size === addresses.length) return;
+  const entries = addresses.map((e) => ({ ...e, loc: c.loc(e.at) }));
   entries.sort(byPosition);
   const seen = new Map<string, (typeof entries)[number]>();
   for (const e of entries) {

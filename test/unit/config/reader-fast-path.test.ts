@@ -15,7 +15,7 @@ const read = (text: string) => {
   return { lines: r.lines.map((l) => ({ text: l.text, spans: l.spans })), diags: diag.items.map((d) => d.code) };
 };
 
-const PIECES = ['real_server', '192.0.2.1', '80', 'weight', '1', '{', '}', ' ', '\t', '  ', 'include', 'x', '\r', '$', '"', '#', '@', '~'];
+const PIECES = ['real_server', '192.0.2.1', '80', 'weight', '1', '{', '}', ' ', '\t', '  ', 'include', 'x', '\r', '$', '"', "'", '#', '@', '~', '\f'];
 const row = fc.array(fc.constantFrom(...PIECES), { maxLength: 8 }).map((ps) => ps.join(''));
 
 test('property: a line read by the shortcut reads as it does by the full path', () => {
