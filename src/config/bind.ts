@@ -6,8 +6,9 @@ import type { Diagnostics } from './diagnostics.js';
 import type { Code } from './codes/index.js';
 import { fresh, INVALID, reportZod, type Block, type BlockSpec, type BlockValue, type Keyword, type Path, type ReadCx } from './schema/dsl.js';
 import { suggest } from './didyoumean.js';
-import { acceptsAsIs } from './schema/fast-parse.js';
+import { asIsTest, type Predicate } from './schema/fast-parse.js';
 import { SourceMap, type Place } from './source-map.js';
+import { NONE, TreeNode, type ConfTree } from './conf-tree.js';
 
 export { SourceMap };
 
@@ -16,12 +17,43 @@ export interface BindResult<B extends BlockSpec> {
   sources: SourceMap;
 }
 
-/** What the binder needs of one spelling of a block's keyword, worked out once per block. */
-interface Spelling {
-  readonly field: string;
-  readonly kw: Keyword;
+/**
+ * What the binder needs of one spelling of a block's keyword, worked out once
+ * per block: objects of one shape, where keywords come in several.
+ */
+class Spelling {
   /** a deprecated spelling */
   readonly deprecated: boolean;
+  readonly shape: Keyword['shape'];
+  readonly many: boolean;
+  readonly firstWins: boolean;
+  readonly single: Keyword['single'];
+  /** the reader validates what it returns */
+  readonly checked: boolean;
+  private test: Predicate | undefined = undefined;
+
+  constructor(
+    name: string,
+    readonly field: string,
+    readonly kw: Keyword,
+  ) {
+    this.deprecated = kw.aliases.includes(name);
+    this.shape = kw.shape;
+    this.many = kw.many;
+    this.firstWins = kw.firstWins;
+    this.single = kw.single;
+    this.checked = kw.checked;
+  }
+
+  /** The line's shape is the keyword's: a block for a block keyword, none for a line keyword. */
+  fits(block: boolean): boolean {
+    return this.shape === 'either' || (this.shape === 'block') === block;
+  }
+
+  /** A line's value is valid as the reader made it: the reader checked it itself, or the keyword's schema takes it unchanged. */
+  passes(v: unknown): boolean {
+    return this.checked || (this.test ??= asIsTest(this.kw.item))(v);
+  }
 }
 
 /** A field with something to do when its keyword is not written: a default to take, or a complaint. */
@@ -47,7 +79,7 @@ function planOf(b: Block): Plan {
   const spellings = new Map<string, Spelling>();
   for (const [name, field] of b.byName) {
     const kw = b.spec[field]!;
-    spellings.set(name, { field, kw, deprecated: kw.aliases.includes(name) });
+    spellings.set(name, new Spelling(name, field, kw));
   }
   const fallbacks: Fallback[] = [];
   for (const [field, kw] of Object.entries(b.spec)) {
@@ -60,28 +92,19 @@ function planOf(b: Block): Plan {
 }
 
 /**
- * The line has the shape its keyword takes: a block for a block keyword, none
- * for a line keyword. (A block is where a '{' is: asking for the children
- * would make them.)
- */
-const shapeFits = (kw: Keyword, node: ConfNode): boolean => kw.shape === 'either' || (kw.shape === 'block') === (node.open !== undefined);
-
-/** A line's value is valid as the reader made it: the reader checked it itself, or the keyword's schema takes it unchanged. */
-const passes = (kw: Keyword, v: unknown): boolean => kw.checked || acceptsAsIs(kw.item, v);
-
-/**
  * `elsewhere` lists other blocks' keyword tables, so a keyword put in the wrong
  * block is named as such ("router_id belongs in global_defs").
  */
 export function bindConfig<B extends BlockSpec>(
   root: Block<B>,
-  nodes: readonly ConfNode[],
+  tree: ConfTree,
   diag: Diagnostics,
   elsewhere: ReadonlyArray<{ name: string; block: Block }> = [],
 ): BindResult<B> {
   const sources = new SourceMap();
+  const { table, tokens, next, open } = tree;
 
-  // one context object per value read: methods live on the class, not in fresh closures.
+  // one context object per value a reader reads: methods live on the class, not in fresh closures.
   // Most readers never ask for their path, so it is built only when asked.
   class Cx implements ReadCx {
     private full: Path | undefined;
@@ -106,72 +129,80 @@ export function bindConfig<B extends BlockSpec>(
       sources.record(p, loc);
     }
     bindBlock(b: Block, node: ConfNode, p: Path, head?: Record<string, unknown>): Record<string, unknown> | undefined {
-      return bindBlock(b, node.children ?? [], p, p === this.full && this.place !== undefined ? this.place : sources.place(p), node, head);
+      // every node a reader is given is the tree's
+      const tok = (node as TreeNode).tok;
+      return bindBlock(b, tok, node, p, p === this.full && this.place !== undefined ? this.place : sources.place(p), head);
     }
   }
 
-  /** The first line of `children` before `end` that gives `field`, in the shape its keyword takes. */
-  function firstOf(plan: Plan, children: readonly ConfNode[], field: string, end = children.length): ConfNode | undefined {
-    for (let c = 0; c < end; c++) {
-      const s = plan.spellings.get(children[c]!.keyword.text);
-      if (s?.field === field && shapeFits(s.kw, children[c]!)) return children[c];
+  /** The first line of list `owner` before token `end` that gives `field`, in the shape its keyword takes. */
+  function firstOf(plan: Plan, owner: number, field: string, end = NONE): number {
+    for (let t = tree.first[owner]!; t !== end; t = next[t]!) {
+      const s = plan.spellings.get(table.text(tokens[t]!));
+      if (s?.field === field && s.fits(open[t] !== NONE)) return t;
     }
-    return undefined;
+    return NONE;
   }
+  const lineOf = (tok: number): number => table.lineOf(tokens[tok]!);
 
-  /** `place` is the source map's place of `path`: a large configuration binds 100,000s of values, each recorded below its block's place. */
+  /**
+   * The lines of list `owner` (a block's statement, or the tree's top) into
+   * `b`'s fields; `place` is the source map's place of `path`.
+   */
   function bindBlock(
     b: Block,
-    children: readonly ConfNode[],
+    owner: number,
+    ownerNode: ConfNode | undefined,
     path: Path,
     place: Place,
-    owner: ConfNode | undefined,
     head: Record<string, unknown> = {},
   ): Record<string, unknown> | undefined {
     const plan = planOf(b);
     // no field of the block is among the head's (sub() makes sure), so `field in raw` still means "written here"
     const raw = head;
-    for (let c = 0; c < children.length; c++) {
-      const node = children[c]!;
-      const keyword = node.keyword;
-      const name = keyword.text;
+    for (let t = tree.first[owner]!; t !== NONE; t = next[t]!) {
+      const w = tokens[t]!;
+      const name = table.text(w);
       const spelling = plan.spellings.get(name);
       if (spelling === undefined) {
-        unknownKeyword(b, node);
+        unknownKeyword(b, name, w);
         continue;
       }
       const { field, kw } = spelling;
-      if (spelling.deprecated) diag.report('TSKAD_W_DEPRECATED_KEYWORD', `'${name}' is deprecated; use '${kw.names[0]}'`, keyword.loc);
-      if (!shapeFits(kw, node)) {
-        if (kw.shape === 'block') diag.report('TSKAD_E_NOT_A_BLOCK', `${name} takes a { } block`, keyword.loc);
-        else diag.report('TSKAD_E_NOT_A_BLOCK', `${name} takes no { } block`, node.open ?? keyword.loc);
+      if (spelling.deprecated) diag.report('TSKAD_W_DEPRECATED_KEYWORD', `'${name}' is deprecated; use '${kw.names[0]}'`, table.loc(w));
+      const isBlock = open[t] !== NONE;
+      if (!spelling.fits(isBlock)) {
+        if (spelling.shape === 'block') diag.report('TSKAD_E_NOT_A_BLOCK', `${name} takes a { } block`, table.loc(w));
+        else diag.report('TSKAD_E_NOT_A_BLOCK', `${name} takes no { } block`, table.loc(open[t]!));
         continue;
       }
       const written = field in raw;
-      if (kw.firstWins && written) {
-        diag.report('TSKAD_E_REPEATED_KEYWORD', `${name} given again (first at line ${firstOf(plan, children, field, c)!.keyword.loc.line}); the first value stays`, keyword.loc);
+      if (spelling.firstWins && written) {
+        diag.report('TSKAD_E_REPEATED_KEYWORD', `${name} given again (first at line ${lineOf(firstOf(plan, owner, field, t))}); the first value stays`, table.loc(w));
         continue;
       }
-      const index = kw.many ? ((raw[field] as unknown[] | undefined)?.length ?? 0) : undefined;
+      const index = spelling.many ? ((raw[field] as unknown[] | undefined)?.length ?? 0) : undefined;
       const fieldPlace = sources.step(place, field);
       const valuePlace = index === undefined ? fieldPlace : sources.step(fieldPlace, index);
-      const v = kw.read(node, new Cx(path, field, index, valuePlace));
+      const args = tree.endOf(t) - w - 1;
+      // a line of one argument that the keyword reads alone needs no objects of its own
+      const v = spelling.single && args === 1 && !isBlock ? spelling.single(table.text(w + 1)) : kw.read(new TreeNode(tree, t), new Cx(path, field, index, valuePlace));
       if (v === INVALID) continue;
       let data = v;
-      if (!passes(kw, v)) {
+      if (!spelling.passes(v)) {
         const r = kw.item.safeParse(v);
         if (!r.success) {
-          reportZod(diag, r.error, node.args[0]?.loc ?? keyword.loc, name);
+          reportZod(diag, r.error, table.loc(args > 0 ? w + 1 : w), name);
           continue;
         }
         data = r.data;
       }
-      sources.wordAt(valuePlace, keyword);
-      if (kw.many) {
+      sources.wordAt(valuePlace, table, w);
+      if (spelling.many) {
         ((raw[field] ??= []) as unknown[]).push(data);
       } else {
         if (written && !Array.isArray(data)) {
-          diag.report('TSKAD_W_DUPLICATE_KEYWORD', `${name} given again (first at line ${firstOf(plan, children, field, c)!.keyword.loc.line}); this value wins`, keyword.loc);
+          diag.report('TSKAD_W_DUPLICATE_KEYWORD', `${name} given again (first at line ${lineOf(firstOf(plan, owner, field, t))}); this value wins`, table.loc(w));
         }
         // keepalived appends repeated list blocks (two virtual_ipaddress blocks add up)
         raw[field] = Array.isArray(data) && Array.isArray(raw[field]) ? [...(raw[field] as unknown[]), ...data] : data;
@@ -184,9 +215,9 @@ export function bindConfig<B extends BlockSpec>(
       if (a.required) {
         // a line that was there but invalid has been reported already
         // reported where the block ends, as keepalived does once it has read the whole block
-        if (owner && !firstOf(plan, children, a.field)) {
-          const head = [owner.keyword.text, ...owner.args.map((w) => w.text)].join(' ');
-          diag.report('TSKAD_E_MISSING_KEYWORD', `${head} (line ${owner.keyword.loc.line}) has no ${a.kw.names[0]}`, owner.close ?? owner.keyword.loc);
+        if (ownerNode && firstOf(plan, owner, a.field) === NONE) {
+          const head = [ownerNode.keyword.text, ...ownerNode.args.map((w) => w.text)].join(' ');
+          diag.report('TSKAD_E_MISSING_KEYWORD', `${head} (line ${ownerNode.keyword.loc.line}) has no ${a.kw.names[0]}`, ownerNode.close ?? ownerNode.keyword.loc);
         }
         complete = false;
       } else raw[a.field] = a.shared ? a.value : fresh(a.value);
@@ -194,14 +225,13 @@ export function bindConfig<B extends BlockSpec>(
     return complete ? raw : undefined;
   }
 
-  function unknownKeyword(b: Block, node: ConfNode): void {
-    const name = node.keyword.text;
+  function unknownKeyword(b: Block, name: string, w: number): void {
     const home = elsewhere.find((e) => e.block !== b && e.block.byName.has(name));
     const near = suggest(name, [...b.byName.keys()]);
     const hint = near ? `did you mean '${near}'?` : home ? `${name} belongs in ${home.name}` : undefined;
-    diag.report('TSKAD_E_UNKNOWN_KEYWORD', `unknown keyword '${name}'`, node.keyword.loc, hint);
+    diag.report('TSKAD_E_UNKNOWN_KEYWORD', `unknown keyword '${name}'`, table.loc(w), hint);
   }
 
-  const value = bindBlock(root, nodes, [], sources.root, undefined) ?? (root.schema.parse({}) as Record<string, unknown>);
+  const value = bindBlock(root, tree.top, undefined, [], sources.root) ?? (root.schema.parse({}) as Record<string, unknown>);
   return { value: value as BlockValue<B>, sources };
 }

@@ -81,13 +81,14 @@ const NO_ARGS: readonly Word[] = [];
  * Its children are made anew at each use, not kept: a kept list would keep
  * the whole tree's objects alive for as long as the top-level list is.
  */
-class TreeNode implements ConfNode {
+export class TreeNode implements ConfNode {
   private kw: Word | undefined = undefined;
   private argv: readonly Word[] | undefined = undefined;
 
   constructor(
-    private readonly tree: ConfTree,
-    private readonly tok: number,
+    readonly tree: ConfTree,
+    /** its token in the tree */
+    readonly tok: number,
   ) {}
 
   get keyword(): Word {

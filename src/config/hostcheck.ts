@@ -252,7 +252,7 @@ const userOf = (v: unknown): FoundScript['blockUser'] =>
 function findScripts(config: Config): FoundScript[] {
   const out: FoundScript[] = [];
   const vrrpRuns = config.vrrpInstance.length > 0;
-  walk(config, (value, path, parent) => {
+  walkObjects(config, (value, path, parent) => {
     if (!isScript(value)) return false;
     // keepalived checks VRRP scripts only when there is an instance to run them
     if (typeof path[0] === 'string' && path[0].startsWith('vrrp') && !vrrpRuns) return true;
@@ -592,21 +592,39 @@ export function insecureComponent(path: string, env: HostEnv): Insecure | undefi
 // ------------------------------------------------ walking the model
 
 /** Depth-first over plain objects and arrays; `visit` returns true to skip the value's insides. */
-function walk(value: unknown, visit: (value: unknown, path: Path, parent: unknown) => boolean, path: Array<string | number> = [], parent?: unknown): void {
+function walk(value: unknown, visit: Visit, path: Array<string | number> = [], parent?: unknown): void {
   if (path.length > 0 && visit(value, path, parent)) return;
+  descend(value, visit, path, true);
+}
+
+/** What findScripts looks for is an object: its walk need not stop at every number and string of the model. */
+function walkObjects(value: unknown, visit: Visit, path: Array<string | number> = [], parent?: unknown): void {
+  if (path.length > 0 && visit(value, path, parent)) return;
+  descend(value, visit, path, false);
+}
+
+type Visit = (value: unknown, path: Path, parent: unknown) => boolean;
+
+/** The walk below `value`; `leaves`: visit values that are no object too. */
+function descend(value: unknown, visit: Visit, path: Array<string | number>, leaves: boolean): void {
   if (typeof value !== 'object' || value === null) return;
+  const next = leaves ? walk : walkObjects;
   // one path array for the whole walk (a large model has 100,000s of values): a visitor copies what it keeps
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (!leaves && (typeof v !== 'object' || v === null)) continue;
       path.push(i);
-      walk(value[i], visit, path, value);
+      next(v, visit, path, value);
       path.pop();
     }
   } else {
     // for-in over a plain object: its own keys in Object.keys order, without an array of them per object
     for (const k in value) {
+      const v = (value as Record<string, unknown>)[k];
+      if (!leaves && (typeof v !== 'object' || v === null)) continue;
       path.push(k);
-      walk((value as Record<string, unknown>)[k], visit, path, value);
+      next(v, visit, path, value);
       path.pop();
     }
   }

@@ -6,7 +6,7 @@ import { lexLine } from './lexer.js';
 import { parseTable } from './parser.js';
 import { readConfigFile, readConfigText, type IndentOf, type LineSink, type ReadOptions } from './reader.js';
 import { bindConfig, type BindResult, type SourceMap } from './bind.js';
-import type { ConfNode } from './source.js';
+import type { ConfTree } from './conf-tree.js';
 import type { SourceText } from './syntax/source-text.js';
 import { WordTable } from './word-table.js';
 import { BLOCKS, root, type Config } from './schema/index.js';
@@ -59,12 +59,12 @@ function bound(read: Read, diag: Diagnostics): BindResult<typeof root.spec> {
 }
 
 /** Each line goes into the word table as it is read, so that its text and words can go at once. */
-function parsed(read: Read, diag: Diagnostics): ConfNode[] {
+function parsed(read: Read, diag: Diagnostics): ConfTree {
   const sink = new TableSink();
   read(sink);
   // the lexer's reports follow the reader's, in the order of a file read whole and then lexed
   diag.append(sink.lexed);
-  return parseTable(sink.table, diag, { topLevel: TOP_LEVEL_ONLY }).nodes();
+  return parseTable(sink.table, diag, { topLevel: TOP_LEVEL_ONLY });
 }
 
 /** The reader's lines into a word table: plain ones straight from the file's text, the others through the lexer. */

@@ -10,7 +10,7 @@
 // block's opening line, a statement indented no deeper than its block's
 // opening line, or a keyword that exists only at the top level. That attempt
 // is kept only if it explains the missing braces without making new stray ones.
-import type { ConfNode, Loc, Word } from './source.js';
+import type { Loc, Word } from './source.js';
 import type { Diagnostics } from './diagnostics.js';
 import type { Code } from './codes/index.js';
 import { WordTable } from './word-table.js';
@@ -31,11 +31,11 @@ interface Problem {
 }
 
 /** The tree of lexed lines (each line's words as the lexer cut them). */
-export function parseLines(lines: readonly (readonly Word[])[], diag: Diagnostics, hints: ParseHints = {}): ConfNode[] {
+export function parseLines(lines: readonly (readonly Word[])[], diag: Diagnostics, hints: ParseHints = {}): ConfTree {
   const table = new WordTable();
   const indentOf = hints.indentOf ?? ((loc) => loc.col - 1);
   for (const words of lines) table.addWords(words, indentOf);
-  return parseTable(table, diag, hints).nodes();
+  return parseTable(table, diag, hints);
 }
 
 /** The tree of the statements and braces in the table. */

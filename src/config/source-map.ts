@@ -9,9 +9,9 @@
 // (and brought up to date at each later one). The index is a tree of path
 // steps: a step is a field name or a list index (an array slot). Lookups
 // answer exactly as a Map keyed by `path.join('/')` would.
-import type { Loc, Word } from './source.js';
+import type { Loc } from './source.js';
 import type { Path } from './schema/dsl.js';
-import { TableWord, type WordTable } from './word-table.js';
+import type { WordTable } from './word-table.js';
 
 /** An entry of the log: a place, written or not. */
 export type Place = number;
@@ -105,10 +105,10 @@ export class SourceMap {
     return this.entry(WHOLE_PATH, path);
   }
 
-  /** `place` was written where `word` stands. */
-  wordAt(place: Place, word: Word): void {
-    if (word instanceof TableWord && (this.table ??= word.table) === word.table) this.write(place, word.id);
-    else this.locAt(place, word.loc);
+  /** `place` was written where word `word` of `table` stands. */
+  wordAt(place: Place, table: WordTable, word: number): void {
+    if ((this.table ??= table) === table) this.write(place, word);
+    else this.locAt(place, table.loc(word));
   }
 
   locAt(place: Place, loc: Loc): void {

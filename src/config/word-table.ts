@@ -186,13 +186,12 @@ export class WordTable {
 }
 
 /** One word of a table, as the schema's readers see words; its text and place are made when asked. */
-export class TableWord implements Word {
+class TableWord implements Word {
   private cached: string | undefined = undefined;
 
   constructor(
-    readonly table: WordTable,
-    /** its index in the table */
-    readonly id: number,
+    private readonly table: WordTable,
+    private readonly id: number,
   ) {}
 
   get text(): string {

@@ -8,7 +8,7 @@
 // entry, and a problem with one option drops only that option. Names that
 // iproute2 looks up in /etc/iproute2 (tables, protocols, realms) are kept as
 // written; whether they exist on the host is not a question for the config.
-import { isIP } from 'node:net';
+import { ipVersion } from '../ip-version.js';
 import { z } from 'zod';
 import type { Word } from '../source.js';
 import { INVALID, lines, type ReadCx } from './dsl.js';
@@ -86,7 +86,7 @@ function parsePrefix(text: string, withPrefix: boolean): (Prefix & { badPrefix?:
   const slash = withPrefix ? text.indexOf('/') : -1;
   const address = slash < 0 ? text : text.slice(0, slash);
   const family = familyOf(text);
-  if (isIP(address) !== (family === 'inet' ? 4 : 6)) return undefined;
+  if (ipVersion(address) !== (family === 'inet' ? 4 : 6)) return undefined;
   if (slash < 0) return { address, family, prefix: fullPrefix(family) };
   const p = text.slice(slash + 1);
   const prefix = /^\d+$/.test(p) ? Number(p) : Number.NaN;
@@ -228,7 +228,7 @@ export function readVip(ws: readonly Word[], cx: ReadCx, isStatic: boolean): Rec
         const a = c.arg(w);
         if (!a) return INVALID;
         if (p.family === 'inet6') return c.drop(w, `an IPv6 address (${p.address}) has no broadcast address`);
-        if (a.text !== '+' && a.text !== '-' && isIP(a.text) !== 4) return c.drop(a, `'${a.text}' is not a broadcast address`);
+        if (a.text !== '+' && a.text !== '-' && ipVersion(a.text) !== 4) return c.drop(a, `'${a.text}' is not a broadcast address`);
         v.broadcast = a.text;
         brdWord = w;
         break;
@@ -244,7 +244,7 @@ export function readVip(ws: readonly Word[], cx: ReadCx, isStatic: boolean): Rec
         const a = c.arg(w);
         if (!a) return INVALID;
         if (v.peer !== undefined) c.skip(a, `a second peer for ${p.address}`);
-        else if (isIP(a.text) === 0) c.skip(a, `'${a.text}' is not a peer address`);
+        else if (ipVersion(a.text) === 0) c.skip(a, `'${a.text}' is not a peer address`);
         else if (familyOf(a.text) !== p.family) c.skip(a, `peer ${a.text} is not of the family of ${p.address}`);
         else {
           // with a peer the prefix belongs to the peer, and keepalived uses the full length
@@ -473,7 +473,7 @@ function readVia(c: Cursor, a: Word, fam: FamilyOf): string | typeof INVALID {
     addr = c.arg(a);
     if (!addr) return INVALID;
   }
-  if (isIP(addr.text) === 0) return c.drop(addr, `'${addr.text}' is not a gateway address`);
+  if (ipVersion(addr.text) === 0) return c.drop(addr, `'${addr.text}' is not a gateway address`);
   if (!fam.set(familyOf(addr.text), addr)) return INVALID;
   return addr.text;
 }
@@ -524,7 +524,7 @@ export function readRoute(ws: readonly Word[], cx: ReadCx, isStatic: boolean): R
         case 'src': {
           const a = c.arg(w);
           if (!a) return INVALID;
-          if (isIP(a.text) === 0) return c.drop(a, `'${a.text}' is not a source address`);
+          if (ipVersion(a.text) === 0) return c.drop(a, `'${a.text}' is not a source address`);
           if (!fam.set(familyOf(a.text), a)) return INVALID;
           r.src = a.text;
           break;
@@ -617,7 +617,7 @@ export function readRoute(ws: readonly Word[], cx: ReadCx, isStatic: boolean): R
             c.skip(a, "a second 'or'");
             break;
           }
-          if (isIP(a.text) === 0) return c.drop(a, `'${a.text}' is not a gateway address`);
+          if (ipVersion(a.text) === 0) return c.drop(a, `'${a.text}' is not a gateway address`);
           nhs.push({ via: r.via }, { via: a.text });
           delete r.via;
           break;

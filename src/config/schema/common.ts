@@ -1,6 +1,6 @@
 // Reusable argument shapes shared by several blocks: names, scripts, addresses.
 import { z } from 'zod';
-import { isIP } from 'node:net';
+import { ipVersion } from '../ip-version.js';
 import type { Word } from '../source.js';
 import { INVALID, words, type Opts, type ReadCx } from './dsl.js';
 import { classifyScript } from '../script.js';
@@ -14,7 +14,7 @@ export const nameHead = {
   print: (v: { name: string }) => [v.name],
 };
 
-export const ipAddress = z.string().refine((s) => isIP(s) !== 0, { message: 'expected an IPv4 or IPv6 address' });
+export const ipAddress = z.string().refine((s) => ipVersion(s) !== 0, { message: 'expected an IPv4 or IPv6 address' });
 export const port = z.number().int().min(0).max(65535);
 
 /** `CMD [USER [GROUP]]`: notify scripts, quorum_up, misc_path… */

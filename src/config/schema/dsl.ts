@@ -58,6 +58,13 @@ export interface Keyword<S extends z.ZodType = z.ZodType> {
   /** the field's value when the keyword is not written: what `schema` gives for undefined (a test holds them equal) */
   readonly absent: Absence;
   readonly read: (node: ConfNode, cx: ReadCx) => unknown;
+  /**
+   * for a keyword read from exactly one argument and nothing else: that
+   * reading, which `read` does too. The binder calls it on a line with one
+   * argument, without making the line's objects (a large file's lines nearly
+   * all are such).
+   */
+  readonly single?: (text: string) => unknown;
   /** one line's value back to config lines (for `many`, called per element) */
   readonly print: (value: any, name: string) => Printed[];
   readonly doc: string;
@@ -160,6 +167,7 @@ export function keyword<S extends z.ZodType>(
     many?: boolean;
     checked?: boolean;
     read: Keyword['read'];
+    single?: Keyword['single'];
     print: Keyword['print'];
     block?: Block;
     members?: Record<string, Keyword>;
@@ -187,6 +195,7 @@ export function keyword<S extends z.ZodType>(
     },
     checked: parts.checked ?? false,
     read: parts.read,
+    ...(parts.single ? { single: parts.single } : {}),
     print: parts.print,
     doc: parts.doc ?? '',
     ...(parts.block ? { block: parts.block } : {}),
@@ -219,6 +228,8 @@ export function derive<S extends z.ZodType, T extends z.ZodType = S>(
     // a new schema brings its own absence, unless given
     ...(parts.absent ? { absent: parts.absent } : parts.schema ? {} : { absent: () => kw.absent }),
     read: parts.read ?? kw.read,
+    // a reader of its own may do more than the one argument's reading
+    ...(kw.single && !parts.read ? { single: kw.single } : {}),
     print: kw.print,
     ...(kw.block ? { block: kw.block } : {}),
     ...(kw.members ? { members: { ...kw.members } } : {}),
@@ -287,6 +298,7 @@ export function one<S extends z.ZodType>(
       const ws = argWords(node, cx, 1, 1);
       return ws === INVALID ? INVALID : conv(ws[0]!.text);
     },
+    single: conv,
     print: (v, name) => [{ words: [name, o.print ? o.print(v) : typeof v === 'number' ? fmtNumber(v) : String(v)] }],
   });
 }
@@ -333,6 +345,7 @@ export function seconds(min: number, max: number, def?: number, o: Opts = {}): K
       const ws = argWords(node, cx, 1, 1);
       return ws === INVALID ? INVALID : toNumber(ws[0]!.text);
     },
+    single: toNumber,
     print: (v: number, name) => [{ words: [name, String(v)] }],
   });
 }
@@ -559,10 +572,10 @@ export function sub<B extends BlockSpec, H extends z.ZodRawShape = {}>(inner: Bl
  */
 export function tagged<const M extends Record<string, Keyword>>(members: M, o: { doc?: string } = {}) {
   type Item = { [K in keyof M]: { type: K } & NonNullable<z.output<M[K]['schema']>> }[keyof M];
-  const byName = new Map<string, Keyword>();
-  for (const [name, kw] of Object.entries(members)) {
-    byName.set(name, kw);
-    for (const a of [...kw.aliases, ...kw.synonyms]) byName.set(a, kw);
+  /** each spelling's member, and the tag its elements carry */
+  const byName = new Map<string, { kw: Keyword; type: string }>();
+  for (const [type, kw] of Object.entries(members)) {
+    for (const n of [type, ...kw.aliases, ...kw.synonyms]) byName.set(n, { kw, type });
   }
   // the tag is part of each element's schema, so validation keeps it and picks the right member
   const item = once(() =>
@@ -581,9 +594,8 @@ export function tagged<const M extends Record<string, Keyword>>(members: M, o: {
     item,
     absent: { required: false, value: [] },
     read: (node, cx) => {
-      const kw = byName.get(node.keyword.text)!;
+      const { kw, type } = byName.get(node.keyword.text)!;
       const v = kw.read(node, cx);
-      const type = Object.keys(members).find((n) => members[n] === kw)!;
       if (v === INVALID) return INVALID;
       if (kw.checked) return { type, ...(v as object) };
       const r = safeParseFast(kw.item, v);

@@ -11,7 +11,7 @@
 // itself: the readers build a fresh value for every line.
 import type { z } from 'zod';
 
-type Predicate = (v: unknown) => boolean;
+export type Predicate = (v: unknown) => boolean;
 
 /** zod's internal definition of a schema or check: the parts the shortcut reads */
 interface Def {
@@ -67,13 +67,14 @@ function checkPredicate(d: Def): Predicate | undefined {
 
 /** The checks all pass; undefined when one of them is not known. */
 function allOf(base: Predicate, checks: Def['checks']): Predicate | undefined {
-  const preds: Predicate[] = [base];
+  let pred = base;
   for (const c of checks ?? []) {
     const p = checkPredicate(c._zod.def);
     if (!p) return undefined;
-    preds.push(p);
+    const before = pred;
+    pred = (v) => before(v) && p(v);
   }
-  return (v) => preds.every((p) => p(v));
+  return pred;
 }
 
 /** A predicate that is true only for values the schema accepts as they are. */
@@ -136,18 +137,24 @@ function compileObject(shape: Readonly<Record<string, z.ZodType>>): Predicate | 
 
 const compiled = new WeakMap<z.ZodType, Predicate | null>();
 
-/** Whether zod would accept `v` and give it back unchanged, as far as the shortcut can tell (false: ask zod). */
-export function acceptsAsIs(schema: z.ZodType, v: unknown): boolean {
+/**
+ * A test that is true only for values the schema accepts unchanged (false:
+ * ask zod); compiled once per schema. A caller that checks many values
+ * against one schema keeps it.
+ */
+export function asIsTest(schema: z.ZodType): Predicate {
   let pred = compiled.get(schema);
   if (pred === undefined) {
     pred = compile(schema) ?? null;
     compiled.set(schema, pred);
   }
-  return pred !== null && pred(v);
+  return pred ?? never;
 }
+
+const never: Predicate = () => false;
 
 /** `schema.safeParse(v)`, the same result, faster for plain values that pass. */
 export function safeParseFast<S extends z.ZodType>(schema: S, v: unknown): ReturnType<S['safeParse']> {
-  if (acceptsAsIs(schema, v)) return { success: true, data: v } as ReturnType<S['safeParse']>;
+  if (asIsTest(schema)(v)) return { success: true, data: v } as ReturnType<S['safeParse']>;
   return schema.safeParse(v) as ReturnType<S['safeParse']>;
 }

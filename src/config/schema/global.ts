@@ -6,7 +6,7 @@
 // does in keepalived. Defaults that depend on the host (router_id, the mail
 // sender, the HELO name) stay undefined; effective-global.ts resolves them.
 import { z } from 'zod';
-import { isIP } from 'node:net';
+import { ipVersion } from '../ip-version.js';
 import type { ConfNode, Word } from '../source.js';
 import {
   firstWins,
@@ -79,7 +79,7 @@ function optionValue(ws: readonly Word[], i: number, what: string, cx: ReadCx): 
 
 /** RFC 5771 (224.0.0.0/4) and RFC 4291 §2.7 (ff00::/8). */
 function isMulticast(addr: string): boolean {
-  if (isIP(addr) === 4) return Number(addr.split('.')[0]) >> 4 === 0xe;
+  if (ipVersion(addr) === 4) return Number(addr.split('.')[0]) >> 4 === 0xe;
   return (firstGroup(addr) & 0xff00) === 0xff00;
 }
 
@@ -98,7 +98,7 @@ function mcastGroup(family: 4 | 6, def: string, o: Opts) {
       if (ws === INVALID) return INVALID;
       const w = ws[0]!;
       const name = node.keyword.text;
-      if (isIP(w.text) !== family) return bad(cx, w, `${name}: '${w.text}' is not an IPv${family} address`);
+      if (ipVersion(w.text) !== family) return bad(cx, w, `${name}: '${w.text}' is not an IPv${family} address`);
       if (!isMulticast(w.text)) {
         cx.report('TSKAD_E_NOT_MULTICAST', `${name}: ${w.text} is not a multicast address; keeping ${def}`, w.loc);
         return INVALID;
@@ -164,7 +164,7 @@ const HOST_NAME = /^(?=.{1,253}\.?$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])
 const SMTP_PORT = 25;
 
 const smtpServerSchema = z.object({
-  host: z.string().refine((h) => isIP(h) !== 0 || HOST_NAME.test(h), { message: 'expected an IP address or a host name' }),
+  host: z.string().refine((h) => ipVersion(h) !== 0 || HOST_NAME.test(h), { message: 'expected an IP address or a host name' }),
   port: port.min(1),
 });
 
@@ -243,7 +243,7 @@ function readSyncDaemon(ws: readonly Word[], cx: ReadCx): SyncDaemon | typeof IN
       if (!val) continue;
       if (opt === 'inst') v.instance = val.text;
       else if (opt === 'group') {
-        if (isIP(val.text) === 0) bad(cx, val, `lvs_sync_daemon group: '${val.text}' is not an IP address`);
+        if (ipVersion(val.text) === 0) bad(cx, val, `lvs_sync_daemon group: '${val.text}' is not an IP address`);
         else if (!isMulticast(val.text)) cx.report('TSKAD_E_NOT_MULTICAST', `lvs_sync_daemon group: ${val.text} is not a multicast address; ignored`, val.loc);
         else v.group = val.text;
       } else {

@@ -4,7 +4,7 @@
 // inherits (lvs_method, weight, alpha, inhibit_on_failure, the checker timing)
 // stay undefined where not written: config/effective-lvs.ts resolves them.
 import { z } from 'zod';
-import { isIP } from 'node:net';
+import { ipVersion } from '../ip-version.js';
 import type { Word } from '../source.js';
 import type { Code } from '../codes/index.js';
 import { INVALID, argWords, block, firstWins, int, keyword, lines, one, oneOf, optionalFlag, seconds, str, sub, toInteger, words, type Keyword, type ReadCx } from './dsl.js';
@@ -27,7 +27,7 @@ export const SCHEDULERS = ['rr', 'wrr', 'lc', 'wlc', 'lblc', 'lblcr', 'sh', 'dh'
 
 /** An address as one integer (32 bits for IPv4, 128 for IPv6), for ranges and comparison. */
 export function addressValue(a: string): bigint {
-  if (isIP(a) === 4) return a.split('.').reduce((acc, o) => (acc << 8n) | BigInt(o), 0n);
+  if (ipVersion(a) === 4) return a.split('.').reduce((acc, o) => (acc << 8n) | BigInt(o), 0n);
   const [head = '', tail] = a.split('::');
   const groups = (s: string) => (s === '' ? [] : s.split(':').flatMap((g) => (g.includes('.') ? v4Groups(g) : [g])));
   const hi = groups(head);
@@ -56,7 +56,7 @@ export function formatAddress(v: bigint, family: 4 | 6): string {
   return best.at < 0 ? hex(g) : `${hex(g.slice(0, best.at))}::${hex(g.slice(best.at + best.len))}`;
 }
 
-export const addressFamily = (a: string): 4 | 6 => (isIP(a) === 6 ? 6 : 4);
+export const addressFamily = (a: string): 4 | 6 => (ipVersion(a) === 6 ? 6 : 4);
 
 /** Report a problem and give up on the value. */
 function fail(cx: ReadCx, code: Code, message: string, w: Word): typeof INVALID {
@@ -85,7 +85,7 @@ function readEndpoint(ws: readonly Word[], cx: ReadCx): Endpoint | typeof INVALI
   const cut = a!.text.search(/[-/]/);
   const address = cut > 0 ? a!.text.slice(0, cut) : a!.text;
   if (cut > 0) cx.report('TSKAD_W_LVS_IGNORED_SETTING', `'${a!.text.slice(cut)}' after the address is ignored: only ${address} is used`, a!.loc);
-  if (isIP(address) === 0) return fail(cx, 'TSKAD_E_BAD_VALUE', `'${a!.text}' is not an IPv4 or IPv6 address`, a!);
+  if (ipVersion(address) === 0) return fail(cx, 'TSKAD_E_BAD_VALUE', `'${a!.text}' is not an IPv4 or IPv6 address`, a!);
   const n = p ? readPort(p, cx) : undefined;
   return n === INVALID ? INVALID : { address, ...(n === undefined ? {} : { port: n }) };
 }
@@ -120,7 +120,7 @@ function readGroupEntry(ws: readonly Word[], cx: ReadCx): GroupEntry | typeof IN
 function readRange(w: Word, cx: ReadCx): { first: string; last: string } | typeof INVALID {
   const bad = (msg: string): typeof INVALID => fail(cx, 'TSKAD_E_LVS_GROUP_ENTRY', `${w.text}: ${msg}`, w);
   const [first = '', rest] = w.text.split(/[-/](.*)/s);
-  if (isIP(first) === 0) return bad('not an IPv4 or IPv6 address');
+  if (ipVersion(first) === 0) return bad('not an IPv4 or IPv6 address');
   const family = addressFamily(first);
   const bits = family === 4 ? 32 : 128;
   const start = addressValue(first);
@@ -134,7 +134,7 @@ function readRange(w: Word, cx: ReadCx): { first: string; last: string } | typeo
   }
   let end: bigint;
   if (rest.includes(family === 4 ? '.' : ':')) {
-    if (isIP(rest) !== (family === 4 ? 4 : 6)) return bad(`range end '${rest}' is not an address of the same family`);
+    if (ipVersion(rest) !== (family === 4 ? 4 : 6)) return bad(`range end '${rest}' is not an address of the same family`);
     end = addressValue(rest);
     if (end < start) return bad('the range ends before it starts');
   } else {
@@ -249,7 +249,7 @@ const persistenceTimeout = words(
 );
 
 /** `persistence_granularity`: an IPv4 netmask, or an IPv6 prefix length. */
-const granularity = z.string().refine((g) => isIP(g) === 4 || (/^\d+$/.test(g) && Number(g) >= 1 && Number(g) <= 128), {
+const granularity = z.string().refine((g) => ipVersion(g) === 4 || (/^\d+$/.test(g) && Number(g) >= 1 && Number(g) <= 128), {
   message: 'expected an IPv4 netmask or an IPv6 prefix length 1-128',
 });
 

@@ -8,7 +8,7 @@
 // is absent (garp timings, version, strict mode…) stays undefined here;
 // effective-vrrp.ts resolves it. So does the priority: 100, but 255 for
 // `state MASTER` without a priority.
-import { isIP } from 'node:net';
+import { ipVersion } from '../ip-version.js';
 import { z } from 'zod';
 import type { Word } from '../source.js';
 import { argWords, block, firstWins, flag, INVALID, int, keyword, lines, one, oneOf, optionalFlag, required, seconds, str, sub, toInteger, toNumber, wordBlock, words, type ReadCx } from './dsl.js';
@@ -301,7 +301,7 @@ export const vrrpSyncGroup = block({
 
 /** RFC 5798 §5.1.1.2 / 5.1.2.2: the advert group is IPv4 multicast, or IPv6 link-local multicast (ffX2::). */
 export const isVrrpMulticast = (a: string): boolean =>
-  isIP(a) === 4 ? Number(a.split('.')[0]) >= 224 && Number(a.split('.')[0]) <= 239 : /^ff[0-9a-f]2:/i.test(a);
+  ipVersion(a) === 4 ? Number(a.split('.')[0]) >= 224 && Number(a.split('.')[0]) <= 239 : /^ff[0-9a-f]2:/i.test(a);
 
 const peerSchema = z.object({
   address: ipAddress,
@@ -312,7 +312,7 @@ export type UnicastPeer = z.output<typeof peerSchema>;
 
 function readPeer(ws: readonly Word[], cx: ReadCx): UnicastPeer | typeof INVALID {
   const [addrW, ...opts] = ws;
-  if (isIP(addrW!.text) === 0) {
+  if (ipVersion(addrW!.text) === 0) {
     cx.report('TSKAD_E_BAD_ENTRY', `'${addrW!.text}' is not a unicast peer address; the entry is ignored`, addrW!.loc);
     return INVALID;
   }
@@ -424,7 +424,7 @@ export const vrrpInstance = block({
       const v: Record<string, string> = {};
       for (const w of ws) {
         if (['bridge', 'private', 'vepa'].includes(w.text)) v.mode = w.text;
-        else if (isIP(w.text.split('/')[0]!) !== 0) v.address = w.text;
+        else if (ipVersion(w.text.split('/')[0]!) !== 0) v.address = w.text;
         else v.name = w.text;
       }
       return v;

@@ -21,7 +21,7 @@ const shape = (nodes: readonly ConfNode[]): Shape =>
 function parse(text: string, hints: ParseHints = {}) {
   const diag = new Diagnostics();
   const r = readConfigText(text, 't.conf', { configId: 'id' }, diag);
-  const tree = parseLines(r.lines.map((l) => lexLine(l, diag)), diag, { indentOf: r.indentOf, ...hints });
+  const tree = parseLines(r.lines.map((l) => lexLine(l, diag)), diag, { indentOf: r.indentOf, ...hints }).nodes();
   return { tree: shape(tree), diags: diag.items.map((d) => [d.code, d.loc?.line, d.loc?.col, d.hint ?? '']) };
 }
 
@@ -34,14 +34,14 @@ describe('the tree', () => {
 
   test('a block keeps where its brace stands', () => {
     const diag = new Diagnostics();
-    const [node] = parseLines([lexLine({ text: 'a {', file: 't.conf', line: 4, col: 1 }), lexLine({ text: '}', file: 't.conf', line: 5, col: 1 })], diag);
+    const [node] = parseLines([lexLine({ text: 'a {', file: 't.conf', line: 4, col: 1 }), lexLine({ text: '}', file: 't.conf', line: 5, col: 1 })], diag).nodes();
     assert.deepEqual(node!.open, { file: 't.conf', line: 4, col: 3 });
     assert.deepEqual(node!.children, []);
   });
 
   test('raw lines with braces inside them parse alike', () => {
     const lines = ['a { b {', 'c } }'].map((text, i) => lexLine({ text, file: 't.conf', line: i + 1, col: 1 }));
-    assert.deepEqual(shape(parseLines(lines, new Diagnostics())), [['a', ['b', 'c']]]);
+    assert.deepEqual(shape(parseLines(lines, new Diagnostics()).nodes()), [['a', ['b', 'c']]]);
   });
 
   test("a '{' with no statement before it is reported; its contents stay in the enclosing block", () => {
