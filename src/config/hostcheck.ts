@@ -11,9 +11,9 @@ import type { Diagnostics } from './diagnostics.js';
 import type { SourceMap } from './bind.js';
 import type { Loc } from './source.js';
 import type { Code } from './codes/index.js';
-import type { Config } from './schema/index.js';
+import { root, type Config } from './schema/index.js';
 import type { Script } from './schema/common.js';
-import { snakeCase } from './schema/dsl.js';
+import { snakeCase, type Block, type Keyword } from './schema/dsl.js';
 import { VRRP_ROOT } from './schema/vrrp.js';
 import { classifyScript, scriptPrograms, splitScriptWords } from './script.js';
 
@@ -75,14 +75,14 @@ export function realHostEnv(): HostEnv {
       dev: st.dev,
       ino: st.ino,
     };
+  // asked once per instance: a large configuration has hundreds of instances on a few interfaces
+  const loopback = new Map<string, boolean>();
   return {
     hasInterface: (name) => (interfaces ??= readInterfaces()).has(name),
     isLoopback: (name) => {
-      try {
-        return (parseInt(readFileSync(`/sys/class/net/${name}/flags`, 'utf8'), 16) & IFF_LOOPBACK) !== 0;
-      } catch {
-        return false;
-      }
+      let is = loopback.get(name);
+      if (is === undefined) loopback.set(name, (is = isLoopbackInterface(name)));
+      return is;
     },
     lstat: (p) => info(orUndefined(() => lstatSync(p, { throwIfNoEntry: false }))),
     stat: (p) => info(orUndefined(() => statSync(p, { throwIfNoEntry: false }))),
@@ -112,6 +112,14 @@ const orUndefined = <T>(f: () => T | undefined): T | undefined => {
     return undefined;
   }
 };
+
+function isLoopbackInterface(name: string): boolean {
+  try {
+    return (parseInt(readFileSync(`/sys/class/net/${name}/flags`, 'utf8'), 16) & IFF_LOOPBACK) !== 0;
+  } catch {
+    return false;
+  }
+}
 
 /** /proc/net/dev lists every interface of the caller's network namespace, up or down. */
 function readInterfaces(): ReadonlySet<string> {
@@ -252,15 +260,63 @@ const userOf = (v: unknown): FoundScript['blockUser'] =>
 function findScripts(config: Config): FoundScript[] {
   const out: FoundScript[] = [];
   const vrrpRuns = config.vrrpInstance.length > 0;
-  walkObjects(config, (value, path, parent) => {
+  const found: Visit = (value, path, parent) => {
     if (!isScript(value)) return false;
     // keepalived checks VRRP scripts only when there is an instance to run them
     if (typeof path[0] === 'string' && path[0].startsWith('vrrp') && !vrrpRuns) return true;
     const blockUser = isRecord(parent) ? userOf(parent['user']) : undefined;
     out.push({ script: value, path: [...path], ...(blockUser ? { blockUser } : {}) });
     return true;
-  });
+  };
+  // the keywords say where scripts can be: the walk leaves out what cannot hold one (most of a large model)
+  const path: Array<string | number> = [];
+  const inBlock = (b: Block, value: Record<string, unknown>): void => {
+    for (const k in value) {
+      const kw = b.spec[k];
+      if (kw !== undefined && !holdsScript(kw)) continue;
+      path.push(k);
+      if (kw === undefined) walkObjects(value[k], found, path, value);
+      else inField(kw, value[k], value);
+      path.pop();
+    }
+  };
+  const inField = (kw: Keyword, v: unknown, parent: unknown): void => {
+    if (!kw.many || !Array.isArray(v)) return inValue(kw, v, parent);
+    for (let i = 0; i < v.length; i++) {
+      path.push(i);
+      inValue(kw, v[i], v);
+      path.pop();
+    }
+  };
+  const inValue = (kw: Keyword, v: unknown, parent: unknown): void => {
+    const member = kw.members && isRecord(v) ? kw.members[String(v['type'])] : undefined;
+    const block = kw.block ?? member?.block;
+    if (block && isRecord(v)) inBlock(block, v);
+    else walkObjects(v, found, path, parent);
+  };
+  inBlock(root, config as unknown as Record<string, unknown>);
   return out;
+}
+
+const holding = new WeakMap<Keyword | Block, boolean>();
+
+/** A keyword whose value is a script, or a block (or checker) with such a keyword somewhere inside. */
+function holdsScript(kw: Keyword): boolean {
+  let h = holding.get(kw);
+  if (h === undefined) {
+    h = kw.script || (kw.block !== undefined && blockHoldsScript(kw.block)) || Object.values(kw.members ?? {}).some(holdsScript);
+    holding.set(kw, h);
+  }
+  return h;
+}
+
+function blockHoldsScript(b: Block): boolean {
+  let h = holding.get(b);
+  if (h === undefined) {
+    h = Object.values(b.spec).some(holdsScript);
+    holding.set(b, h);
+  }
+  return h;
 }
 
 function checkScripts(config: Config, sources: SourceMap, diag: Diagnostics, env: HostEnv): void {

@@ -200,7 +200,7 @@ function readMiscPath(ws: readonly Word[]): MiscCommand {
 
 const misc = block({
   ...schedule,
-  miscPath: required(words(miscCommand.optional(), 1, Infinity, readMiscPath, (v) => [v.command], { doc: 'the program and its arguments; exit 0 passes, 1 fails' })),
+  miscPath: required(words(miscCommand.optional(), 1, Infinity, readMiscPath, (v) => [v.command], { doc: 'the program and its arguments; exit 0 passes, 1 fails', script: true })),
   miscTimeout: int(0, Math.floor(UINT_MAX / 1e6), undefined, { doc: 'seconds before the script is killed (0 or absent: the virtual server\'s delay_loop)' }),
   miscDynamic: bareFlag('exit codes 2..255 pass and set the real server\'s weight to code − 2'),
   user: words(

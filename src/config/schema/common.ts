@@ -40,4 +40,4 @@ export function readScript(ws: readonly Word[], _cx: ReadCx): Script | typeof IN
 export const printScript = (s: Script): string[] => [s.command, ...(s.user ? [s.user] : []), ...(s.group ? [s.group] : [])];
 
 /** A `CMD [USER [GROUP]]` keyword: notify scripts, quorum_up, startup_script… */
-export const scriptKeyword = (o: Opts = {}) => words(scriptSchema.optional(), 1, 3, readScript, printScript, o);
+export const scriptKeyword = (o: Opts = {}) => words(scriptSchema.optional(), 1, 3, readScript, printScript, { ...o, script: true });

@@ -68,6 +68,8 @@ export interface Keyword<S extends z.ZodType = z.ZodType> {
   /** one line's value back to config lines (for `many`, called per element) */
   readonly print: (value: any, name: string) => Printed[];
   readonly doc: string;
+  /** its value is a script (`CMD [USER [GROUP]]`, a checker's command) or holds one: where the host check looks for scripts */
+  readonly script: boolean;
   /** for keywords whose value is a block of keywords: that block */
   readonly block?: Block;
   /** for `tagged` keywords: the keyword behind each spelling */
@@ -166,6 +168,7 @@ export function keyword<S extends z.ZodType>(
     shape?: Keyword['shape'];
     many?: boolean;
     checked?: boolean;
+    script?: boolean;
     read: Keyword['read'];
     single?: Keyword['single'];
     print: Keyword['print'];
@@ -194,6 +197,7 @@ export function keyword<S extends z.ZodType>(
       return (absent ??= known ? known() : absenceOf(schema()));
     },
     checked: parts.checked ?? false,
+    script: parts.script ?? false,
     read: parts.read,
     ...(parts.single ? { single: parts.single } : {}),
     print: parts.print,
@@ -223,6 +227,7 @@ export function derive<S extends z.ZodType, T extends z.ZodType = S>(
     shape: kw.shape,
     many: kw.many,
     checked: kw.checked,
+    script: kw.script,
     schema: parts.schema ?? (() => kw.schema as unknown as T),
     item: parts.item ?? (() => kw.item),
     // a new schema brings its own absence, unless given
@@ -387,7 +392,7 @@ export function withDefault<S extends z.ZodType>(s: S, def: z.output<S> | undefi
  * Several words on the line, read by `read(words)` into a value checked by `schema`.
  * For keywords like `smtp_server HOST [PORT]` or `notify_master CMD [USER [GROUP]]`.
  */
-type WordsOpts = Opts & { many?: boolean };
+type WordsOpts = Opts & { many?: boolean; script?: boolean };
 type WordsRead = (ws: readonly Word[], cx: ReadCx, node: ConfNode) => unknown;
 
 export function words<S extends z.ZodType>(

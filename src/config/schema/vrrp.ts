@@ -157,7 +157,7 @@ const notifies = () => ({
 
 export const vrrpScript = block({
   // keepalived reads only the first word (quote a command with arguments); the rest is ignored
-  script: required(words(scriptSchema.optional(), 1, 1, readScript, printScript, { doc: 'the command, quoted when it has arguments; run without a shell' })),
+  script: required(words(scriptSchema.optional(), 1, 1, readScript, printScript, { doc: 'the command, quoted when it has arguments; run without a shell', script: true })),
   interval: int(1, TIMER_MAX_S, 1, { doc: 'seconds between runs' }),
   timeout: int(1, TIMER_MAX_S, undefined, { doc: 'seconds before a run counts as failed (default: the interval)' }),
   weight: weight(-253, 253, 0),
@@ -465,7 +465,7 @@ export const vrrpInstance = block({
     3,
     (ws, cx) => (ws.length ? { script: readScript(ws, cx) } : {}),
     (v) => (v.script ? printScript(v.script) : []),
-    { doc: 'report DELETED rather than FAULT when a reload removes the instance [and run CMD]' },
+    { doc: 'report DELETED rather than FAULT when a reload removes the instance [and run CMD]', script: true },
   ),
   notifyMasterRxLowerPri: script('run when the master hears a lower priority advert'),
   lvsSyncDaemonInterface: str(undefined, { doc: 'deprecated: use global lvs_sync_daemon' }),
