@@ -73,6 +73,9 @@ interface Plan {
 
 const plans = new WeakMap<Block, Plan>();
 
+/** Up to this many fields set by `o[name] = v`, V8 keeps an object ordinary; from 16 to 20 (as the object was made), it makes it a hash table. */
+const KEYED_FIELDS_KEPT_FAST = 12;
+
 function planOf(b: Block): Plan {
   let plan = plans.get(b);
   if (plan) return plan;
@@ -147,7 +150,9 @@ export function bindConfig<B extends BlockSpec>(
 
   /**
    * The lines of list `owner` (a block's statement, or the tree's top) into
-   * `b`'s fields; `place` is the source map's place of `path`.
+   * `b`'s fields; `place` is the source map's place of `path`. The work is cut
+   * into small functions, the rare paths (a diagnostic) apart: V8 optimises a
+   * small function sooner, and optimises it again sooner when it must.
    */
   function bindBlock(
     b: Block,
@@ -160,69 +165,100 @@ export function bindConfig<B extends BlockSpec>(
     const plan = planOf(b);
     // no field of the block is among the head's (sub() makes sure), so `field in raw` still means "written here"
     const raw = head;
+    let keys = Object.keys(head).length;
     for (let t = tree.first[owner]!; t !== NONE; t = next[t]!) {
       const w = tokens[t]!;
-      const name = table.text(w);
-      const spelling = plan.spellings.get(name);
-      if (spelling === undefined) {
-        unknownKeyword(b, name, w);
-        continue;
-      }
-      const { field, kw } = spelling;
-      if (spelling.deprecated) diag.report('TSKAD_W_DEPRECATED_KEYWORD', `'${name}' is deprecated; use '${kw.names[0]}'`, table.loc(w));
-      const isBlock = open[t] !== NONE;
-      if (!spelling.fits(isBlock)) {
-        if (spelling.shape === 'block') diag.report('TSKAD_E_NOT_A_BLOCK', `${name} takes a { } block`, table.loc(w));
-        else diag.report('TSKAD_E_NOT_A_BLOCK', `${name} takes no { } block`, table.loc(open[t]!));
-        continue;
-      }
-      const written = field in raw;
-      if (spelling.firstWins && written) {
-        diag.report('TSKAD_E_REPEATED_KEYWORD', `${name} given again (first at line ${lineOf(firstOf(plan, owner, field, t))}); the first value stays`, table.loc(w));
-        continue;
-      }
-      const index = spelling.many ? ((raw[field] as unknown[] | undefined)?.length ?? 0) : undefined;
-      const fieldPlace = sources.step(place, field);
-      const valuePlace = index === undefined ? fieldPlace : sources.step(fieldPlace, index);
-      const args = tree.endOf(t) - w - 1;
-      // a line of one argument that the keyword reads alone needs no objects of its own
-      const v = spelling.single && args === 1 && !isBlock ? spelling.single(table.text(w + 1)) : kw.read(new TreeNode(tree, t), new Cx(path, field, index, valuePlace));
-      if (v === INVALID) continue;
-      let data = v;
-      if (!spelling.passes(v)) {
-        const r = kw.item.safeParse(v);
-        if (!r.success) {
-          reportZod(diag, r.error, table.loc(args > 0 ? w + 1 : w), name);
-          continue;
-        }
-        data = r.data;
-      }
-      sources.wordAt(valuePlace, table, w);
-      if (spelling.many) {
-        ((raw[field] ??= []) as unknown[]).push(data);
-      } else {
-        if (written && !Array.isArray(data)) {
-          diag.report('TSKAD_W_DUPLICATE_KEYWORD', `${name} given again (first at line ${lineOf(firstOf(plan, owner, field, t))}); this value wins`, table.loc(w));
-        }
-        // keepalived appends repeated list blocks (two virtual_ipaddress blocks add up)
-        raw[field] = Array.isArray(data) && Array.isArray(raw[field]) ? [...(raw[field] as unknown[]), ...data] : data;
-      }
+      const spelling = plan.spellings.get(table.text(w));
+      if (spelling === undefined) unknownKeyword(b, table.text(w), w);
+      else if (bindLine(plan, spelling, owner, t, raw, path, place)) keys++;
     }
-    // every value was validated as it was read: only absent fields remain, taking their defaults
-    let complete = true;
+    return complete(plan, owner, ownerNode, raw, keys);
+  }
+
+  /** Line `t` into `raw`; true when it gave `raw` a field it did not have. */
+  function bindLine(plan: Plan, spelling: Spelling, owner: number, t: number, raw: Record<string, unknown>, path: Path, place: Place): boolean {
+    const w = tokens[t]!;
+    const { field, kw } = spelling;
+    if (spelling.deprecated) diag.report('TSKAD_W_DEPRECATED_KEYWORD', `'${table.text(w)}' is deprecated; use '${kw.names[0]}'`, table.loc(w));
+    const isBlock = open[t] !== NONE;
+    if (!spelling.fits(isBlock)) {
+      wrongShape(spelling, t);
+      return false;
+    }
+    const written = field in raw;
+    if (spelling.firstWins && written) {
+      repeated(plan, owner, t, field, 'the first value stays', 'TSKAD_E_REPEATED_KEYWORD');
+      return false;
+    }
+    const index = spelling.many ? ((raw[field] as unknown[] | undefined)?.length ?? 0) : undefined;
+    const fieldPlace = sources.step(place, field);
+    const valuePlace = index === undefined ? fieldPlace : sources.step(fieldPlace, index);
+    const args = tree.endOf(t) - w - 1;
+    // a line of one argument that the keyword reads alone needs no objects of its own
+    const v = spelling.single && args === 1 && !isBlock ? spelling.single(table.text(w + 1)) : kw.read(new TreeNode(tree, t), new Cx(path, field, index, valuePlace));
+    if (v === INVALID) return false;
+    const data = spelling.passes(v) ? v : parsed(kw, v, t);
+    if (data === INVALID) return false;
+    sources.wordAt(valuePlace, table, w);
+    if (spelling.many) {
+      ((raw[field] ??= []) as unknown[]).push(data);
+    } else {
+      if (written && !Array.isArray(data)) repeated(plan, owner, t, field, 'this value wins', 'TSKAD_W_DUPLICATE_KEYWORD');
+      // keepalived appends repeated list blocks (two virtual_ipaddress blocks add up)
+      raw[field] = Array.isArray(data) && Array.isArray(raw[field]) ? [...(raw[field] as unknown[]), ...data] : data;
+    }
+    return !written;
+  }
+
+  /** What zod makes of a value the shortcut could not pass: its output, or INVALID once its issues are reported. */
+  function parsed(kw: Keyword, v: unknown, t: number): unknown {
+    const r = kw.item.safeParse(v);
+    if (r.success) return r.data;
+    const w = tokens[t]!;
+    reportZod(diag, r.error, table.loc(tree.endOf(t) - w > 1 ? w + 1 : w), table.text(w));
+    return INVALID;
+  }
+
+  function wrongShape(spelling: Spelling, t: number): void {
+    const w = tokens[t]!;
+    if (spelling.shape === 'block') diag.report('TSKAD_E_NOT_A_BLOCK', `${table.text(w)} takes a { } block`, table.loc(w));
+    else diag.report('TSKAD_E_NOT_A_BLOCK', `${table.text(w)} takes no { } block`, table.loc(open[t]!));
+  }
+
+  /** Line `t` gives `field` again. */
+  function repeated(plan: Plan, owner: number, t: number, field: string, outcome: string, code: Code): void {
+    const w = tokens[t]!;
+    diag.report(code, `${table.text(w)} given again (first at line ${lineOf(firstOf(plan, owner, field, t))}); ${outcome}`, table.loc(w));
+  }
+
+  /**
+   * The block's value once its lines are read: the absent fields take their
+   * defaults; undefined when a required one is missing.
+   */
+  function complete(plan: Plan, owner: number, ownerNode: ConfNode | undefined, raw: Record<string, unknown>, written: number): Record<string, unknown> | undefined {
+    let keys = written;
+    let whole = true;
     for (const a of plan.fallbacks) {
       if (a.field in raw) continue;
       if (a.required) {
         // a line that was there but invalid has been reported already
-        // reported where the block ends, as keepalived does once it has read the whole block
-        if (ownerNode && firstOf(plan, owner, a.field) === NONE) {
-          const head = [ownerNode.keyword.text, ...ownerNode.args.map((w) => w.text)].join(' ');
-          diag.report('TSKAD_E_MISSING_KEYWORD', `${head} (line ${ownerNode.keyword.loc.line}) has no ${a.kw.names[0]}`, ownerNode.close ?? ownerNode.keyword.loc);
-        }
-        complete = false;
-      } else raw[a.field] = a.shared ? a.value : fresh(a.value);
+        if (ownerNode && firstOf(plan, owner, a.field) === NONE) missing(ownerNode, a.kw);
+        whole = false;
+      } else {
+        raw[a.field] = a.shared ? a.value : fresh(a.value);
+        keys++;
+      }
     }
-    return complete ? raw : undefined;
+    if (!whole) return undefined;
+    // V8 keeps an object given more than a few fields by computed names as a
+    // hash table, slow for every reader of the model; a copy is an ordinary object
+    return keys > KEYED_FIELDS_KEPT_FAST ? { ...raw } : raw;
+  }
+
+  /** Reported where the block ends, as keepalived does once it has read the whole block. */
+  function missing(ownerNode: ConfNode, kw: Keyword): void {
+    const head = [ownerNode.keyword.text, ...ownerNode.args.map((w) => w.text)].join(' ');
+    diag.report('TSKAD_E_MISSING_KEYWORD', `${head} (line ${ownerNode.keyword.loc.line}) has no ${kw.names[0]}`, ownerNode.close ?? ownerNode.keyword.loc);
   }
 
   function unknownKeyword(b: Block, name: string, w: number): void {

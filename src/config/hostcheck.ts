@@ -271,12 +271,21 @@ function findScripts(config: Config): FoundScript[] {
   // the keywords say where scripts can be: the walk leaves out what cannot hold one (most of a large model)
   const path: Array<string | number> = [];
   const inBlock = (b: Block, value: Record<string, unknown>): void => {
-    for (const k in value) {
-      const kw = b.spec[k];
-      if (kw !== undefined && !holdsScript(kw)) continue;
+    // a script is an object; a block's head (its name, address…) holds none
+    let present: string[] | undefined;
+    for (const f of scriptFields(b)) {
+      const v = value[f];
+      if (typeof v === 'object' && v !== null) (present ??= []).push(f);
+    }
+    if (!present) return;
+    // in the value's own order, as a walk of the whole value meets them
+    if (present.length > 1) {
+      const order = Object.keys(value);
+      present.sort((x, y) => order.indexOf(x) - order.indexOf(y));
+    }
+    for (const k of present) {
       path.push(k);
-      if (kw === undefined) walkObjects(value[k], found, path, value);
-      else inField(kw, value[k], value);
+      inField(b.spec[k]!, value[k], value);
       path.pop();
     }
   };
@@ -291,8 +300,8 @@ function findScripts(config: Config): FoundScript[] {
   const inValue = (kw: Keyword, v: unknown, parent: unknown): void => {
     const member = kw.members && isRecord(v) ? kw.members[String(v['type'])] : undefined;
     const block = kw.block ?? member?.block;
-    if (block && isRecord(v)) inBlock(block, v);
-    else walkObjects(v, found, path, parent);
+    if (!block || !isRecord(v)) walkObjects(v, found, path, parent);
+    else if (blockHoldsScript(block)) inBlock(block, v);
   };
   inBlock(root, config as unknown as Record<string, unknown>);
   return out;
@@ -308,6 +317,18 @@ function holdsScript(kw: Keyword): boolean {
     holding.set(kw, h);
   }
   return h;
+}
+
+const fieldsHolding = new WeakMap<Block, readonly string[]>();
+
+/** The fields of a block whose keywords can hold a script. */
+function scriptFields(b: Block): readonly string[] {
+  let fields = fieldsHolding.get(b);
+  if (fields === undefined) {
+    fields = Object.keys(b.spec).filter((f) => holdsScript(b.spec[f]!));
+    fieldsHolding.set(b, fields);
+  }
+  return fields;
 }
 
 function blockHoldsScript(b: Block): boolean {
