@@ -84,6 +84,8 @@ class TableSink implements LineSink {
     if (text !== this.text) {
       this.text = text;
       this.textId = this.table.addText(text);
+      // a word and the blank after it take 6 characters or more, in a file of keepalived's keywords
+      this.table.reserve(text.length / 6);
     }
     if (file !== this.file) {
       this.file = file;

@@ -166,8 +166,13 @@ export class WordTable {
     this.lastLine = line;
   }
 
-  private grow(): void {
-    const n = this.src.length * 2;
+  /** Room for `more` words beyond those there are, so that a large file's words are not copied as the table grows. */
+  reserve(more: number): void {
+    if (this.count + more > this.src.length) this.grow(this.count + more);
+  }
+
+  private grow(least = 0): void {
+    const n = Math.max(this.src.length * 2, Math.ceil(least));
     const more = <A extends Int32Array | Uint8Array>(a: A, make: (n: number) => A): A => {
       const b = make(n);
       b.set(a);
