@@ -84,12 +84,13 @@ class TableSink implements LineSink {
     if (text !== this.text) {
       this.text = text;
       this.textId = this.table.addText(text);
-      // a word and the blank after it take 6 characters or more, in a file of keepalived's keywords
-      this.table.reserve(text.length / 6);
     }
     if (file !== this.file) {
       this.file = file;
+      const known = this.table.fileCount;
       this.fileId = this.table.fileId(file);
+      // a word and the blank after it take 6 characters or more, in a file of keepalived's keywords
+      if (this.table.fileCount > known) this.table.reserve(text.length / 6);
     }
     this.table.addPlain(this.textId, this.fileId, line, lineStart, from, to, brace, indent);
   }

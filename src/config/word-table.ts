@@ -30,7 +30,7 @@ export class WordTable {
   private flags: Uint8Array;
   /** whole files' texts, and the text of each word the reader rewrote */
   private readonly texts: string[] = [];
-  private readonly files: string[] = [];
+  private readonly fileNames: string[] = [];
   private readonly fileIds = new Map<string, number>();
   /** the place of the last word added, to tell the first word of a line */
   private lastFile = -1;
@@ -53,7 +53,7 @@ export class WordTable {
   }
 
   loc(i: number): Loc {
-    return { file: this.files[this.file[i]!]!, line: this.line[i]!, col: this.col[i]! };
+    return { file: this.fileNames[this.file[i]!]!, line: this.line[i]!, col: this.col[i]! };
   }
 
   quoted(i: number): boolean {
@@ -141,11 +141,16 @@ export class WordTable {
     return this.texts.length - 1;
   }
 
+  /** how many files the words come from */
+  get fileCount(): number {
+    return this.fileNames.length;
+  }
+
   fileId(name: string): number {
     let id = this.fileIds.get(name);
     if (id === undefined) {
-      id = this.files.length;
-      this.files.push(name);
+      id = this.fileNames.length;
+      this.fileNames.push(name);
       this.fileIds.set(name, id);
     }
     return id;
