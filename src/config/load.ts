@@ -8,6 +8,7 @@ import { readConfigFile, readConfigText, type IndentOf, type LineSink, type Read
 import { bindConfig, type BindResult, type SourceMap } from './bind.js';
 import type { ConfTree } from './conf-tree.js';
 import type { SourceText } from './syntax/source-text.js';
+import type { PlainLine } from './syntax/plain-line.js';
 import { WordTable } from './word-table.js';
 import { BLOCKS, root, type Config } from './schema/index.js';
 import { validate } from './validate.js';
@@ -80,7 +81,8 @@ class TableSink implements LineSink {
     this.table.addWords(lexLine(line, this.lexed), indentOf);
   }
 
-  plain(text: string, file: string, line: number, lineStart: number, from: number, to: number, brace: number, indent: number): void {
+  plain(p: PlainLine, file: string, line: number, lineStart: number, indent: number): void {
+    const { text } = p;
     if (text !== this.text) {
       this.text = text;
       this.textId = this.table.addText(text);
@@ -92,6 +94,6 @@ class TableSink implements LineSink {
       // a word and the blank after it take 6 characters or more, in a file of keepalived's keywords
       if (this.table.fileCount > known) this.table.reserve(text.length / 6);
     }
-    this.table.addPlain(this.textId, this.fileId, line, lineStart, from, to, brace, indent);
+    this.table.addPlain(this.textId, this.fileId, line, lineStart, p, indent);
   }
 }

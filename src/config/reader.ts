@@ -11,7 +11,8 @@ import type { Code } from './codes/index.js';
 import type { Loc } from './source.js';
 import { lexLine } from './lexer.js';
 import { SourceText } from './syntax/source-text.js';
-import { CR, LBRACE, RBRACE, SPACE, TAB } from './syntax/chars.js';
+import { CR, SPACE, TAB } from './syntax/chars.js';
+import { blanksFrom, PlainLine, trimmedEnd } from './syntax/plain-line.js';
 import { decomment, firstBrace } from './syntax/scan.js';
 import { Definitions, definitionLine, type Definition } from './syntax/definitions.js';
 import { parseRepeat } from './syntax/sequence.js';
@@ -47,14 +48,8 @@ export interface ReadResult {
 export interface LineSink {
   /** a line as the full reading cut it: a statement, or a lone brace */
   line(line: SourceText, indentOf: IndentOf): void;
-  /**
-   * a plain line, taken straight from its file's `text` without being cut
-   * out of it (nearly every line of a large file): `text[from, to)` is a
-   * statement of plain words (no quote, escape, comment, brace or `$`), or
-   * empty; `brace` the offset of a lone '{' or '}' after it, or -1. The line
-   * starts at `lineStart` and is indented `indent` wide; its text starts at `from`.
-   */
-  plain(text: string, file: string, line: number, lineStart: number, from: number, to: number, brace: number, indent: number): void;
+  /** a plain line (syntax/plain-line.ts), taken as it stands in its file: `line` is its number, `indent` its indentation width */
+  plain(p: PlainLine, file: string, line: number, lineStart: number, indent: number): void;
 }
 
 /** What readConfigText gives when no sink is passed: the lines, in order. */
@@ -65,9 +60,9 @@ class LineList implements LineSink {
     this.lines.push(line);
   }
 
-  plain(text: string, file: string, line: number, lineStart: number, from: number, to: number, brace: number): void {
-    if (to > from) this.lines.push(SourceText.at(text.slice(from, to), { file, line, col: from - lineStart + 1 }));
-    if (brace >= 0) this.lines.push(SourceText.at(text[brace]!, { file, line, col: brace - lineStart + 1 }));
+  plain(p: PlainLine, file: string, line: number, lineStart: number): void {
+    if (p.to > p.from) this.lines.push(SourceText.at(p.text.slice(p.from, p.to), { file, line, col: p.from - lineStart + 1 }));
+    if (p.brace >= 0) this.lines.push(SourceText.at(p.text[p.brace]!, { file, line, col: p.brace - lineStart + 1 }));
   }
 }
 
@@ -78,11 +73,6 @@ const MAX_DEPTH = 100;
 const KEEPALIVED_MAX_LINE = 1023;
 /** shared by every line that pulls in no other lines */
 const NO_LINES: readonly SourceText[] = [];
-/** per char code below 128: 1 where it may not start a plain line, 2 where it may stand nowhere in one */
-const PLAIN_CLASS = new Uint8Array(128);
-for (const c of ' \t@~') PLAIN_CLASS[c.charCodeAt(0)] = 1;
-for (const c of '$#!"\\{}\'') PLAIN_CLASS[c.charCodeAt(0)] = 3;
-
 /** With `each`, every line goes to it as it is read instead of into `lines`. */
 export function readConfigFile(path: string, opts: ReadOptions, diag: Diagnostics, each?: LineSink): ReadResult {
   const r = new Reader(opts, diag, each);
@@ -127,6 +117,8 @@ interface FileFrame {
 
 class Reader {
   private readonly out = new LineList();
+  /** the plain line being read */
+  private readonly row = new PlainLine();
   private readonly defs: Definitions;
   private readonly files: FileFrame[] = [];
   /** per file, per line: where its text starts and its indentation width (numbers, not an object per line) */
@@ -213,37 +205,21 @@ class Reader {
   }
 
   /**
-   * The lines of a large file nearly all are: blanks, a plain statement, a
-   * plain statement opening a block, or a lone '}'. Such a line goes to the
-   * sink as it stands in the file, as what the full path (decomment, expand,
-   * cut at the brace) would make of it; false for any other line. The line
-   * is `text[lineStart, end)`, its text starts at `from`.
+   * A plain line (syntax/plain-line.ts) goes to the sink as it stands in the
+   * file, as what the full path (decomment, expand, cut at the brace) would
+   * make of it; false for any other line. The line is `text[lineStart, end)`,
+   * its text starts at `from`.
    */
   private plain(text: string, file: string, line: number, lineStart: number, from: number, end: number, indent: number): boolean {
     if (end - lineStart > KEEPALIVED_MAX_LINE) return false;
     if (from === end) return true;
-    let brace = -1;
-    const c0 = text.charCodeAt(from);
-    if (c0 === RBRACE) {
-      if (blanksFrom(text, from + 1) !== end) return false;
-      brace = from;
-    } else {
-      if (c0 < 128 && PLAIN_CLASS[c0] !== 0) return false;
-      for (let k = from + 1; k < end; k++) {
-        const c = text.charCodeAt(k);
-        if (c >= 128 || (PLAIN_CLASS[c]! & 2) === 0) continue;
-        if (c !== LBRACE || blanksFrom(text, k + 1) !== end) return false;
-        brace = k;
-        break;
-      }
-      if (text.startsWith('include', from)) return false;
-    }
-    const to = brace === from ? from : trimmedEnd(text, brace < 0 ? end : brace, from);
-    const lines = (to > from ? 1 : 0) + (brace >= 0 ? 1 : 0);
+    const p = this.row;
+    if (!p.scan(text, from, end)) return false;
+    const lines = (p.to > from ? 1 : 0) + (p.brace >= 0 ? 1 : 0);
     // the full path reports where the expansion limit stops reading
     if (this.steps + lines > (this.opts.maxLines ?? MAX_EXPANDED_LINES)) return false;
     this.steps += lines;
-    this.each.plain(text, file, line, lineStart, from, to, brace, indent);
+    this.each.plain(p, file, line, lineStart, indent);
     return true;
   }
 
@@ -448,18 +424,4 @@ class Reader {
       this.readFile(text, { name, shownDir: dirname(name), dir: dirname(path), real });
     }
   }
-}
-
-/** The end of `text[from..end)` without its trailing blanks. */
-function trimmedEnd(text: string, end: number, from = 0): number {
-  let e = end;
-  while (e > from && (text[e - 1] === ' ' || text[e - 1] === '\t')) e--;
-  return e;
-}
-
-/** The offset of the first character at or after `start` that is not a blank (a regex match per brace line cost more). */
-function blanksFrom(text: string, start: number): number {
-  let i = start;
-  while (text[i] === ' ' || text[i] === '\t') i++;
-  return i;
 }

@@ -6,7 +6,8 @@
 // of its line when it is the first thing on it. Word objects (`word(i)`) are
 // made only when a reader of the schema asks, and die young.
 import type { Loc, Word } from './source.js';
-import { isBlank, LBRACE } from './syntax/chars.js';
+import { LBRACE } from './syntax/chars.js';
+import type { PlainLine } from './syntax/plain-line.js';
 
 /** quoted or escaped, wholly or in part: a quoted "{" is no brace */
 const QUOTED = 1;
@@ -108,31 +109,17 @@ export class WordTable {
   }
 
   /**
-   * A plain line of a file, read straight from its text (the reader's
-   * shortcut): text[from, to) is a statement of words separated by blanks
-   * (no quote, escape, comment, brace or `$` among them), or empty; `brace`
-   * the offset of a '{' or '}' standing after it, or -1. `lineStart` is where
-   * the line begins in `text`, `indent` its indentation width, which belongs
-   * to the first word when that stands where the line's text starts (at `from`).
+   * A plain line of a file, its words as the reader's scan found them in the
+   * file's text (texts[text]), without reading it again; `indent` belongs to
+   * the first word when that stands where the line's text starts.
    */
-  addPlain(text: number, file: number, line: number, lineStart: number, from: number, to: number, brace: number, indent: number): void {
-    const t = this.texts[text]!;
-    let i = from;
-    let first = true;
-    while (i < to) {
-      const c = t.charCodeAt(i);
-      if (isBlank(c)) {
-        i++;
-        continue;
-      }
-      const s = i;
-      while (i < to && !isBlank(t.charCodeAt(i))) i++;
-      this.push(text, s, i, file, line, s - lineStart + 1, first && s === from ? indent : -1, first ? LINE_START : 0);
-      first = false;
+  addPlain(text: number, file: number, line: number, lineStart: number, p: PlainLine, indent: number): void {
+    const { starts, ends, count, from, brace } = p;
+    for (let k = 0; k < count; k++) {
+      const s = starts[k]!;
+      this.push(text, s, ends[k]!, file, line, s - lineStart + 1, k === 0 && s === from ? indent : -1, k === 0 ? LINE_START : 0);
     }
-    if (brace >= 0) this.push(text, brace, brace + 1, file, line, brace - lineStart + 1, first && brace === from ? indent : -1, BRACE | LINE_START);
-    this.lastFile = file;
-    this.lastLine = line;
+    if (brace >= 0) this.push(text, brace, brace + 1, file, line, brace - lineStart + 1, count === 0 && brace === from ? indent : -1, BRACE | LINE_START);
   }
 
   /** A file's whole text, for addPlain to read words from. */

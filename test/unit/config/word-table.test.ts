@@ -1,11 +1,12 @@
 // The word table must hold the same words whichever way a line comes in:
-// straight from a file's text (the reader's shortcut for plain lines) or
-// through the lexer (every other line).
+// straight from a file's text as the reader's scan of a plain line found
+// them, or through the lexer (every other line).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { WordTable } from '../../../src/config/word-table.js';
 import { lexLine } from '../../../src/config/lexer.js';
+import { PlainLine } from '../../../src/config/syntax/plain-line.js';
 import type { Loc } from '../../../src/config/source.js';
 
 const words = (t: WordTable) =>
@@ -34,7 +35,9 @@ test('property: a plain line read straight from the text gives the words the lex
         const from = lineStart + r.lead.length;
         const to = from + r.body.length;
         const indent = r.lead.split('').reduce((w, c) => (c === '\t' ? (w + 8) & ~7 : w + 1), 0);
-        direct.addPlain(src, file, k + 1, lineStart, from, to, r.brace ? to + 1 : -1, indent);
+        const plain = new PlainLine();
+        assert.ok(plain.scan(text, from, to + (r.brace ? 2 : 0)));
+        direct.addPlain(src, file, k + 1, lineStart, plain, indent);
         const at: Loc = { file: 't.conf', line: k + 1, col: r.lead.length + 1 };
         const indentOf = (loc: Loc) => (loc.line === k + 1 && loc.col === at.col ? indent : undefined);
         lexed.addWords(lexLine({ text: r.body, ...at }), indentOf);
