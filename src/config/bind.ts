@@ -238,7 +238,9 @@ export function bindConfig<B extends BlockSpec>(
   function complete(plan: Plan, owner: number, ownerNode: ConfNode | undefined, raw: Record<string, unknown>, written: number): Record<string, unknown> | undefined {
     let keys = written;
     let whole = true;
-    for (const a of plan.fallbacks) {
+    const { fallbacks } = plan;
+    for (let k = 0; k < fallbacks.length; k++) {
+      const a = fallbacks[k]!;
       if (a.field in raw) continue;
       if (a.required) {
         // a line that was there but invalid has been reported already

@@ -273,9 +273,10 @@ function findScripts(config: Config): FoundScript[] {
   const inBlock = (b: Block, value: Record<string, unknown>): void => {
     // a script is an object; a block's head (its name, address…) holds none
     let present: string[] | undefined;
-    for (const f of scriptFields(b)) {
-      const v = value[f];
-      if (typeof v === 'object' && v !== null) (present ??= []).push(f);
+    const fields = scriptFields(b);
+    for (let i = 0; i < fields.length; i++) {
+      const v = value[fields[i]!];
+      if (typeof v === 'object' && v !== null) (present ??= []).push(fields[i]!);
     }
     if (!present) return;
     // in the value's own order, as a walk of the whole value meets them

@@ -196,7 +196,10 @@ function checkFamilies(cx: Cx, vs: VirtualServer, at: Path, group: VirtualServer
 function checkDuplicateRealServers(cx: Cx, vs: VirtualServer, at: Path, kept: Array<[RealServer, number]>): RealServer[] {
   const seen = new Map<string, number>();
   const unique: RealServer[] = [];
-  for (const [rs, r] of kept) {
+  // indexed, not destructured: this runs per real server, mostly before V8 has optimised it
+  for (let k = 0; k < kept.length; k++) {
+    const rs = kept[k]![0];
+    const r = kept[k]![1];
     const key = `${cx.canonical(rs.address)}|${rs.port ?? 0}`;
     const first = seen.get(key);
     if (first === undefined) {

@@ -81,7 +81,9 @@ export type Endpoint = z.output<typeof endpoint>;
  * or `/len` after the address without a word; tskad drops it too, and says so.
  */
 function readEndpoint(ws: readonly Word[], cx: ReadCx): Endpoint | typeof INVALID {
-  const [a, p] = ws;
+  // indexed, not destructured: this runs per server, mostly before V8 has optimised it
+  const a = ws[0];
+  const p = ws[1];
   const cut = a!.text.search(/[-/]/);
   const address = cut > 0 ? a!.text.slice(0, cut) : a!.text;
   if (cut > 0) cx.report('TSKAD_W_LVS_IGNORED_SETTING', `'${a!.text.slice(cut)}' after the address is ignored: only ${address} is used`, a!.loc);
