@@ -125,7 +125,9 @@ function compileObject(shape: Readonly<Record<string, z.ZodType>>): Predicate | 
     const o = v as Record<string, unknown>;
     const keys = Object.keys(o);
     let k = 0;
-    for (const f of fields) {
+    // indexed: a test run per value, often before V8 has optimised it, should not make an iterator per run
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i]!;
       if (keys[k] === f.key) {
         if (!f.pred(o[f.key])) return false;
         k++;
