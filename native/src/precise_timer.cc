@@ -51,10 +51,9 @@ PreciseTimer::~PreciseTimer() { Stop(); }
 // when they did not run.
 void PreciseTimer::Arm(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsNumber() || (info.Length() > 1 && !info[1].IsArray() && !info[1].IsUndefined()))
-    throw Napi::TypeError::New(env, "arm(delayMs: number, prelude?: PreludeOp[])");
+  if (info.Length() < 1 || !info[0].IsNumber()) throw Napi::TypeError::New(env, "arm(delayMs: number, prelude?: PreludeOp[])");
   if (fd_ < 0) throw Napi::Error::New(env, "arm: the timer is closed");
-  prelude_ = info.Length() > 1 && info[1].IsArray() ? prelude::Parse(env, info[1].As<Napi::Array>()) : prelude::Ops{};
+  prelude_ = prelude::ParseOptional(env, info[1]);
   double delay_ms = info[0].As<Napi::Number>().DoubleValue();
   int64_t delay_ns = std::isfinite(delay_ms) && delay_ms > 0 ? static_cast<int64_t>(std::ceil(delay_ms * 1e6)) : 1;
   if (delay_ns < 1) delay_ns = 1;
@@ -91,9 +90,7 @@ void PreciseTimer::OnExpired(uv_poll_t* handle, int status, int) {
   // one-shot: until the callback arms it again, nothing keeps the loop alive
   uv_poll_stop(self->poll_);
   self->polling_ = false;
-  std::optional<std::vector<int>> done;
-  if (!self->prelude_.empty()) done = prelude::Run(self->prelude_);
-  self->prelude_.clear();
+  std::optional<std::vector<int>> done = prelude::RunOnce(self->prelude_);
   Napi::Env env = self->Env();
   Napi::HandleScope scope(env);
   try {

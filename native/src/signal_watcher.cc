@@ -55,18 +55,14 @@ void SignalWatcher::RelayTo(const Napi::CallbackInfo& info) {
 // setPrelude(ops?): sends done at the next delivery, after the relay and
 // before onSignal(signum, done), done being their errnos (undefined: none ran).
 void SignalWatcher::SetPrelude(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (info.Length() > 0 && !info[0].IsArray() && !info[0].IsUndefined()) throw Napi::TypeError::New(env, "setPrelude(ops?: PreludeOp[])");
-  prelude_ = info.Length() > 0 && info[0].IsArray() ? prelude::Parse(env, info[0].As<Napi::Array>()) : prelude::Ops{};
+  prelude_ = prelude::ParseOptional(info.Env(), info[0]);
 }
 
 void SignalWatcher::OnSignal(uv_signal_t* handle, int signum) {
   auto* self = static_cast<SignalWatcher*>(handle->data);
   if (self == nullptr) return;
   for (pid_t pid : self->relay_pids_) kill(pid, self->relay_signum_);
-  std::optional<std::vector<int>> done;
-  if (!self->prelude_.empty()) done = prelude::Run(self->prelude_);
-  self->prelude_.clear();
+  std::optional<std::vector<int>> done = prelude::RunOnce(self->prelude_);
   if (self->on_signal_.IsEmpty()) return;
   Napi::Env env = self->on_signal_.Env();
   Napi::HandleScope scope(env);

@@ -150,8 +150,16 @@ Ops Parse(Napi::Env env, const Napi::Array& list) {
   return ops;
 }
 
-std::optional<std::vector<int>> Run(const Ops& ops) {
-  if (PacketWaiting(ops)) return std::nullopt;
+Ops ParseOptional(Napi::Env env, const Napi::Value& ops) {
+  if (ops.IsUndefined()) return Ops{};
+  if (!ops.IsArray()) throw Napi::TypeError::New(env, "prelude ops must be an array");
+  return Parse(env, ops.As<Napi::Array>());
+}
+
+std::optional<std::vector<int>> RunOnce(Ops& pending) {
+  const Ops ops = std::move(pending);
+  pending.clear();
+  if (ops.empty() || PacketWaiting(ops)) return std::nullopt;
   std::vector<int> done;
   done.reserve(ops.size());
   // the rtnetlink requests' answers are read once everything is sent: a GARP does not wait for them

@@ -36,11 +36,15 @@ using Ops = std::vector<Op>;
 // Throws a TypeError naming the op that is not one; opens the rtnetlink socket for 'rtnl' ops.
 Ops Parse(Napi::Env env, const Napi::Array& ops);
 
-// Runs each op in order: errno per op, 0 when done. nullopt, and nothing
-// done, when a VRRP socket the ops send on has a packet waiting.
-std::optional<std::vector<int>> Run(const Ops& ops);
+// The ops of an optional argument: an array of ops, or none for undefined / absent.
+Ops ParseOptional(Napi::Env env, const Napi::Value& ops);
 
-// What Run returned, for the callback that follows: an array of errnos, or undefined.
+// Runs each op in order, once: errno per op, 0 when done, and `ops` is left
+// empty. nullopt when there were none, or, with nothing done, when a VRRP
+// socket the ops send on has a packet waiting.
+std::optional<std::vector<int>> RunOnce(Ops& ops);
+
+// What RunOnce returned, for the callback that follows: an array of errnos, or undefined.
 Napi::Value Outcome(Napi::Env env, const std::optional<std::vector<int>>& done);
 
 }  // namespace prelude

@@ -40,16 +40,13 @@ export interface PreludeEdges {
   announce(announcement: Announcement): PreludePart | undefined;
 }
 
-/** A part that ran, waiting for its call: the errnos of its ops. */
-interface Ran {
-  readonly part: PreludePart;
-  readonly errnos: readonly number[];
-}
+/** A part that ran, waiting for its call: its outcome, read from its ops' errnos when asked. */
+type Ran = () => Promise<void>;
 
-/** The errnos of ops run one list after another, back in their lists. */
-function splitErrnos(errnos: readonly number[], lists: ReadonlyArray<{ readonly ops: readonly unknown[] }>): Array<readonly number[]> {
+/** The errnos of ops run one list after another: each call takes the next list's share. */
+function errnosInTurn(errnos: readonly number[]): (list: { readonly ops: readonly unknown[] }) => readonly number[] {
   let at = 0;
-  return lists.map((l) => errnos.slice(at, (at += l.ops.length)));
+  return (list) => errnos.slice(at, (at += list.ops.length));
 }
 
 /** Several preludes done as one (the stop signal's: each MASTER's priority-0 advert), in order; undefined for none. */
@@ -57,7 +54,10 @@ export function combinePreludes(preludes: readonly Prelude[]): Prelude | undefin
   if (preludes.length <= 1) return preludes[0];
   return {
     ops: preludes.flatMap((p) => p.ops),
-    ran: (errnos) => splitErrnos(errnos, preludes).forEach((e, i) => preludes[i]!.ran(e)),
+    ran: (errnos) => {
+      const next = errnosInTurn(errnos);
+      for (const p of preludes) p.ran(next(p));
+    },
     over: () => preludes.forEach((p) => p.over()),
   };
 }
@@ -97,8 +97,11 @@ export class TimerPrelude {
     return {
       ops: parts.flatMap((p) => p.ops),
       ran: (errnos) => {
-        const each = splitErrnos(errnos, parts);
-        const ran = (part: PreludePart): Ran => ({ part, errnos: each[parts.indexOf(part)]! });
+        const next = errnosInTurn(errnos);
+        const ran = (part: PreludePart): Ran => {
+          const own = next(part);
+          return () => part.outcome(own);
+        };
         this.advertDone = { advert: work.advert, ran: ran(advert) };
         for (const { spec, part } of adds) this.addsDone.set(spec, ran(part));
         this.announcementsDone = announcements.map(({ announcement, part }) => ({ announcement, ran: ran(part) }));
@@ -116,7 +119,7 @@ export class TimerPrelude {
     const done = this.advertDone;
     if (done?.advert !== advert) return undefined;
     this.advertDone = undefined;
-    return done.ran.part.outcome(done.ran.errnos);
+    return done.ran();
   }
 
   /** The outcome of adding `spec`, if a prelude requested it. */
@@ -124,7 +127,7 @@ export class TimerPrelude {
     const done = this.addsDone.get(spec);
     if (done === undefined) return undefined;
     this.addsDone.delete(spec);
-    return done.part.outcome(done.errnos);
+    return done();
   }
 
   /** The outcome of announcing `addresses` on `dev`, if a prelude sent those frames. */
@@ -132,7 +135,7 @@ export class TimerPrelude {
     const i = this.announcementsDone.findIndex((d) => sameAnnouncement(d.announcement, dev, addresses));
     if (i < 0) return undefined;
     const [done] = this.announcementsDone.splice(i, 1);
-    return done!.ran.part.outcome(done!.ran.errnos);
+    return done!.ran();
   }
 
   /** The step is over: what it did not take up stays undone in its eyes, which only an address can make matter. */
