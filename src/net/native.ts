@@ -80,6 +80,8 @@ export interface ProcessTuningCalls {
   /** RLIMIT_RTTIME, µs: SIGXCPU at `softUs`, SIGKILL at `hardUs` */
   setRealtimeLimit(softUs: number, hardUs: number): void;
   setAffinity(cpus: readonly number[]): void;
+  /** the EEVDF slice, ns (sched_attr.sched_runtime of a SCHED_OTHER thread; ignored before Linux 6.12), reset to the default in children forked later */
+  setSlice(ns: number): void;
 }
 
 /** Kernel receive stamps (SIOCGSTAMPNS) for a socket opened elsewhere (raw-socket keeps its descriptor to itself). */

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { applyTuning, MIN_HARD_RTTIME_US, vrrpTuning } from '../../../src/daemon/process-tuning.js';
+import { applyTuning, MIN_HARD_RTTIME_US, VRRP_SLICE_NS, vrrpTuning } from '../../../src/daemon/process-tuning.js';
 import { loadModel } from '../vrrp/instance-fakes.js';
 import { repoPath } from '../../helpers/repo.js';
 
@@ -25,14 +25,15 @@ function calls(globals: string, fail: readonly string[] = []) {
       setRealtime: (p) => call('setRealtime', p),
       setRealtimeLimit: (soft, hard) => call('setRealtimeLimit', soft, hard),
       setAffinity: (cpus) => call('setAffinity', cpus),
+      setSlice: (ns) => call('setSlice', ns),
     },
     (n) => call('nice', n),
   );
   return { made, warned };
 }
 
-test('nothing configured, nothing done', () => {
-  assert.deepEqual(calls('router_id r1').made, []);
+test('nothing configured: only the short scheduler slice', () => {
+  assert.deepEqual(calls('router_id r1').made, [`setSlice(${VRRP_SLICE_NS})`]);
 });
 
 test("realtime first, with its CPU limit (soft at half; the hard one never under the floor); then nice is not used, as keepalived's", () => {
@@ -42,7 +43,7 @@ test("realtime first, with its CPU limit (soft at half; the hard one never under
 
 test('nice and CPU affinity; vrrp_no_swap is warned about, not applied', () => {
   const r = calls('vrrp_priority -10\nvrrp_no_swap\nvrrp_cpu_affinity 0 1');
-  assert.deepEqual(r.made, ['nice(-10)', 'setAffinity([0,1])']);
+  assert.deepEqual(r.made, ['nice(-10)', `setSlice(${VRRP_SLICE_NS})`, 'setAffinity([0,1])']);
   assert.deepEqual(r.warned, ['vrrp_no_swap is not applied: Node aborts when its heap is locked in memory']);
 });
 
@@ -70,4 +71,25 @@ test('the real calls: a process made SCHED_RR with a CPU limit and put on one CP
   assert.equal(got.prio, String(99 - 10), 'the kernel prio of rt priority 10');
   assert.deepEqual(got.rttime, ['50000', '3000000']);
   assert.equal(got.cpus, '0');
+});
+
+test('the real slice call: the thread gets the EEVDF slice, its nice value is kept, and a forked child is back on the default (needs Linux >= 6.12)', () => {
+  const addon = repoPath('native', 'build', 'Release', 'tskad_native.node');
+  const script = `
+    const n = require(${JSON.stringify(addon)});
+    const fs = require('fs');
+    const read = (f) => { const s = fs.readFileSync(f, 'utf8'); return { slice: /se\\.slice\\s*:\\s*(\\d+)/.exec(s)?.[1], prio: /^prio\\s*:\\s*(\\d+)/m.exec(s)[1] }; };
+    require('os').setPriority(5);
+    const before = read('/proc/thread-self/sched');
+    n.setSlice(${VRRP_SLICE_NS});
+    const after = read('/proc/thread-self/sched');
+    const child = require('child_process').spawnSync('cat', ['/proc/self/sched'], { encoding: 'utf8' }).stdout;
+    console.log(JSON.stringify({ before, after, child: /se\\.slice\\s*:\\s*(\\d+)/.exec(child)?.[1] }));`;
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const got = JSON.parse(r.stdout) as { before: { slice?: string; prio: string }; after: { slice?: string; prio: string }; child?: string };
+  assert.equal(got.after.prio, '125', 'nice 5 kept');
+  assert.ok(got.before.slice !== undefined, 'this kernel shows se.slice (Linux >= 6.12)');
+  assert.equal(got.after.slice, String(VRRP_SLICE_NS));
+  assert.equal(got.child, got.before.slice, 'a forked child has the default slice again');
 });
