@@ -78,8 +78,13 @@ export interface VrrpSocket {
   send(advert: OutgoingAdvert): Promise<void>;
   /** Does what send() does short of the system call, so that its code is compiled before a takeover needs it. */
   rehearse(advert: OutgoingAdvert): void;
-  /** send(advert) as a timer prelude's part; undefined when this socket's descriptor is not known */
-  preludePart(advert: OutgoingAdvert): PreludePart | undefined;
+  /**
+   * send(advert) as a timer prelude's part; undefined when this socket's
+   * descriptor is not known. A farewell's (the stop's priority-0 advert)
+   * takes no IPv4 id of the instance's: the kernel picks it, so its bytes
+   * hold for as long as the advert does.
+   */
+  preludePart(advert: OutgoingAdvert, farewell?: boolean): PreludePart | undefined;
   /** Stops delivery and closes the descriptor; idempotent. */
   close(): void;
 }
@@ -97,6 +102,8 @@ export const vridOf = (payload: Uint8Array): number | undefined => payload[1];
 /** 224.0.0.0/4 (RFC 5771) or ff00::/8 (RFC 4291 §2.7) */
 export const isMulticast = (addr: Uint8Array): boolean => (addr.length === 4 ? (addr[0]! & 0xf0) === 0xe0 : addr[0] === 0xff);
 
+const IPV4_HEADER_LENGTH = 20;
+
 /**
  * The IPv4 header keepalived puts on an advert (vrrp.c vrrp_build_ip4): TOS
  * 0xc0 (precedence internetwork control), DF clear, protocol 112
@@ -104,7 +111,7 @@ export const isMulticast = (addr: Uint8Array): boolean => (addr.length === 4 ? (
  * here so the bytes handed over are the packet as sent.
  */
 export function ipv4Header(f: { src: string; dst: string; ttl: number; id: number; payloadLength: number }): Buffer {
-  const h = Buffer.alloc(20);
+  const h = Buffer.alloc(IPV4_HEADER_LENGTH);
   h[0] = 0x45;
   h[1] = 0xc0;
   h.writeUInt16BE(h.length + f.payloadLength, 2);
@@ -141,8 +148,25 @@ function advertPart(advert: OutgoingAdvert, op: (message: Buffer, dst: string) =
 
 // ---------------------------------------------------------------- IPv4: raw-socket
 
-const ipv4Packet = (advert: OutgoingAdvert, id: number, message: Buffer, dst: string): Buffer =>
-  Buffer.concat([ipv4Header({ src: advert.src, dst, ttl: advert.ttl ?? VRRP_TTL, id, payloadLength: message.length }), message]);
+/** Each message's packet with IP id 0, by message: an advert is sent unchanged for as long as nothing it holds changes (instance.ts outgoing). */
+const packets = new WeakMap<Buffer, { readonly src: string; readonly dst: string; readonly ttl: number; readonly packet: Buffer }>();
+
+/** The packet of `message` to `dst` with IP id `id`, a copy of its own: a prelude keeps its bytes until its timer runs. */
+function ipv4Packet(advert: OutgoingAdvert, id: number, message: Buffer, dst: string): Buffer {
+  const { src } = advert;
+  const ttl = advert.ttl ?? VRRP_TTL;
+  let known = packets.get(message);
+  if (known?.src !== src || known.dst !== dst || known.ttl !== ttl) {
+    known = { src, dst, ttl, packet: Buffer.concat([ipv4Header({ src, dst, ttl, id: 0, payloadLength: message.length }), message]) };
+    packets.set(message, known);
+  }
+  const packet = Buffer.from(known.packet);
+  if (id === 0) return packet;
+  packet.writeUInt16BE(id, 4);
+  packet.writeUInt16BE(0, 10);
+  packet.writeUInt16BE(internetChecksum(packet.subarray(0, IPV4_HEADER_LENGTH)), 10);
+  return packet;
+}
 
 interface RawSocket {
   setOption(level: number, option: number, value: number): void;
@@ -287,10 +311,11 @@ class Ipv4VrrpSocket implements VrrpSocket {
     void sendEach(advert, async (message, dst) => void ipv4Packet(advert, 0, message, dst));
   }
 
-  preludePart(advert: OutgoingAdvert): PreludePart | undefined {
+  preludePart(advert: OutgoingAdvert, farewell = false): PreludePart | undefined {
     const fd = this.fd;
     if (this.closed || fd === undefined) return undefined;
-    const { id, use } = this.nextId(advert);
+    // id 0: the kernel picks one (raw(7), IP_HDRINCL)
+    const { id, use } = farewell ? { id: 0, use: () => undefined } : this.nextId(advert);
     return advertPart(advert, (message, dst) => ({ kind: 'ipv4', fd, data: ipv4Packet(advert, id, message, dst), dst: ipToBytes(dst) }), this.ifname, use);
   }
 

@@ -781,9 +781,9 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
    */
   private preludeFor(kind: TimerKind): Prelude | undefined {
     if (kind === 'adver' && this.state === 'MASTER') {
-      // made afresh each time: an IPv4 advert carries the next IP id, whichever goes first, the next advert or the stop's
+      // the advert's made afresh each time, for an IPv4 advert carries the next IP id; the farewell's id is the kernel's
       const farewell = this.outgoing(0);
-      this.ports.farewell?.(farewell && { advert: farewell, addresses: [], announcements: [] });
+      this.ports.farewell?.(farewell && { advert: farewell, addresses: [], announcements: [], farewell: true });
       const advert = this.outgoing(this.machine.priority);
       return advert && this.ports.prelude?.({ advert, addresses: [], announcements: [] });
     }

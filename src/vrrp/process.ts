@@ -263,9 +263,10 @@ async function startVrrp(o: VrrpOptions, { log, scheduler, config: initialConfig
     return frames.announcePart(announceLink(dev, false), addresses);
   };
 
-  /** each MASTER's priority-0 advert, as a prelude of its own instance's */
+  /** each MASTER's priority-0 advert, as a prelude of its own instance's; told at every advert, passed on when it changes */
   const farewells = new Map<VrrpRuntime, Prelude>();
   const farewell = (vrrp: VrrpRuntime, prelude: Prelude | undefined): void => {
+    if (prelude && farewells.get(vrrp) === prelude) return;
     if (prelude) farewells.set(vrrp, prelude);
     else if (!farewells.delete(vrrp)) return;
     o.farewell?.(combinePreludes([...farewells.values()]));
@@ -275,7 +276,7 @@ async function startVrrp(o: VrrpOptions, { log, scheduler, config: initialConfig
   const newRuntime = (i: VrrpInstance, plan: InstancePlan, g: Config['globalDefs']): VrrpRuntime => {
     const preludes = new TimerPrelude(
       {
-        advert: (a) => pool.preludePart(vrrp, a),
+        advert: (a, farewell) => pool.preludePart(vrrp, a, farewell),
         add: (spec) => rtnl.addPart(spec),
         announce: ({ dev, addresses }) => announcePart(dev, addresses),
       },

@@ -26,6 +26,8 @@ export class SocketPool {
   private readonly pool = new Map<string, Pooled>();
   /** the socket each instance is on */
   private readonly keyOf = new Map<VrrpRuntime, string>();
+  /** each instance's last farewell part, and what it was built from (preludePart) */
+  private readonly farewells = new Map<VrrpRuntime, { readonly socket: VrrpSocket; readonly advert: OutgoingAdvert; readonly part: PreludePart }>();
 
   constructor(
     private readonly log: Logger,
@@ -70,9 +72,19 @@ export class SocketPool {
     return socket && ((advert) => socket.rehearse(advert));
   }
 
-  /** `inst`'s send of `advert` as a timer prelude's part (VrrpSocket.preludePart), if it is on a socket. */
-  preludePart(inst: VrrpRuntime, advert: OutgoingAdvert): PreludePart | undefined {
-    return this.socketOf(inst)?.preludePart(advert);
+  /**
+   * `inst`'s send of `advert` as a timer prelude's part (VrrpSocket.preludePart),
+   * if it is on a socket. A farewell's part is the same for as long as its
+   * advert and socket are: asked for at every advert, it is built once.
+   */
+  preludePart(inst: VrrpRuntime, advert: OutgoingAdvert, farewell = false): PreludePart | undefined {
+    const socket = this.socketOf(inst);
+    if (socket === undefined || !farewell) return socket?.preludePart(advert);
+    const last = this.farewells.get(inst);
+    if (last?.socket === socket && last.advert === advert) return last.part;
+    const part = socket.preludePart(advert, true);
+    if (part) this.farewells.set(inst, { socket, advert, part });
+    return part;
   }
 
   private socketOf(inst: VrrpRuntime): VrrpSocket | undefined {
@@ -84,6 +96,7 @@ export class SocketPool {
     const key = this.keyOf.get(inst);
     if (key === undefined) return;
     this.keyOf.delete(inst);
+    this.farewells.delete(inst);
     this.leave(inst, key);
   }
 

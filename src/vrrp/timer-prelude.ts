@@ -31,11 +31,13 @@ export interface PreludeWork {
   readonly advert: OutgoingAdvert;
   readonly addresses: readonly AddressSpec[];
   readonly announcements: readonly Announcement[];
+  /** the stop signal's priority-0 advert (VrrpSocket.preludePart): its edge keeps its part for as long as it holds */
+  readonly farewell?: boolean;
 }
 
 /** The edges' prelude parts; each undefined where that edge cannot prepare its work. */
 export interface PreludeEdges {
-  advert(advert: OutgoingAdvert): PreludePart | undefined;
+  advert(advert: OutgoingAdvert, farewell: boolean): PreludePart | undefined;
   add(spec: AddressSpec): PreludePart | undefined;
   announce(announcement: Announcement): PreludePart | undefined;
 }
@@ -70,6 +72,8 @@ export class TimerPrelude {
   private advertDone: { readonly advert: OutgoingAdvert; readonly ran: Ran } | undefined;
   private readonly addsDone = new Map<AddressSpec, Ran>();
   private announcementsDone: Array<{ readonly announcement: Announcement; readonly ran: Ran }> = [];
+  /** the last farewell's prelude, the same while its edge gives the same part */
+  private farewell: { readonly part: PreludePart; readonly prelude: Prelude } | undefined;
 
   constructor(
     private readonly edges: PreludeEdges,
@@ -81,10 +85,13 @@ export class TimerPrelude {
    * The prelude of `work`, or undefined without one for its advert: the
    * advert's socket is the one whose waiting packet stops a prelude. The
    * addresses and announcements no edge can prepare are left to the step.
+   * A farewell's is the one prepared before while its advert's part is.
    */
   prepare(work: PreludeWork): Prelude | undefined {
-    const advert = this.edges.advert(work.advert);
+    const farewell = work.farewell === true;
+    const advert = this.edges.advert(work.advert, farewell);
     if (advert === undefined) return undefined;
+    if (farewell && this.farewell?.part === advert) return this.farewell.prelude;
     const adds = work.addresses.flatMap((spec) => {
       const part = this.edges.add(spec);
       return part ? [{ spec, part }] : [];
@@ -94,7 +101,7 @@ export class TimerPrelude {
       return part ? [{ announcement, part }] : [];
     });
     const parts = [advert, ...adds.map((a) => a.part), ...announcements.map((a) => a.part)];
-    return {
+    const prelude: Prelude = {
       ops: parts.flatMap((p) => p.ops),
       ran: (errnos) => {
         const next = errnosInTurn(errnos);
@@ -112,6 +119,8 @@ export class TimerPrelude {
       },
       over: () => this.over(),
     };
+    if (farewell) this.farewell = { part: advert, prelude };
+    return prelude;
   }
 
   /** The outcome of sending `advert`, if a prelude sent it. */

@@ -25,9 +25,10 @@ export type Request =
    * on `sock`, then the address add, then the GARPs; then holds the event
    * loop for `blockMs`, so that the expiry and packets arriving meanwhile
    * wait for it together. Answers with the ops' errnos (null: the prelude did
-   * not run) and each part's outcome ('ok' or its error's message).
+   * not run) and each part's outcome ('ok' or its error's message). With
+   * `farewell`, the advert is a stop's (VrrpSocket.preludePart).
    */
-  | { seq: number; op: 'prelude'; sock: string; delayMs: number; blockMs: number; src: string; to: Array<{ dst: string; message: string }>; add?: AddressSpec & { ifindex: number }; garp?: { link: WireLink; vips: string[] } };
+  | { seq: number; op: 'prelude'; sock: string; delayMs: number; blockMs: number; src: string; to: Array<{ dst: string; message: string }>; add?: AddressSpec & { ifindex: number }; garp?: { link: WireLink; vips: string[] }; farewell?: boolean };
 
 type WireLink = Omit<AnnounceLink, 'mac'> & { mac: string };
 
@@ -61,7 +62,7 @@ const advertOf = (r: { src: string; ttl?: number; to: Array<{ dst: string; messa
 });
 
 async function prelude(r: Extract<Request, { op: 'prelude' }>): Promise<{ ok: true; done: number[] | null; outcomes: string[] }> {
-  const parts: PreludePart[] = [sockets.get(r.sock)!.preludePart(advertOf(r))!];
+  const parts: PreludePart[] = [sockets.get(r.sock)!.preludePart(advertOf(r), r.farewell)!];
   if (r.add) {
     const index = r.add.ifindex;
     rtnl.knowIndexes(() => index);

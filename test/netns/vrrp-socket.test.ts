@@ -238,6 +238,34 @@ describe('VRRP sockets across two namespaces', () => {
     });
   }
 
+  test("IPv4: a farewell's prelude leaves the IP id to the kernel and takes none of the instance's; its packet is otherwise the advert's", async () => {
+    const send = advert('m4', 4, a.ipv4, ['224.0.0.18'], v2);
+    const count = () => receiver.packets.filter((p) => p.sock === 'm4').length;
+    const before = count();
+    const capture = await startCapture(b.ns, b.ifname, 'ip proto 112');
+    let wire: string[];
+    try {
+      await sender.request(send);
+      const reply = await sender.request({ ...send, op: 'prelude', delayMs: 10, blockMs: 0, farewell: true });
+      assert.deepEqual([reply.done, reply.outcomes], [[0], ['ok']]);
+      await sender.request(send);
+      await receiver.packet(() => count() === before + 3);
+    } finally {
+      wire = await capture.stop();
+    }
+    const ids = wire.map((p) => frameBytes(p).readUInt16BE(14 + 4));
+    assert.equal(ids.length, 3, wire.join('\n'));
+    assert.notEqual(ids[1], 0, 'the kernel picked one');
+    assert.equal(ids[2], ids[0]! + 1, "the instance's ids go on as if the farewell had not been sent");
+    const withoutId = (p: string) => {
+      const ip = Buffer.from(frameBytes(p).subarray(14));
+      ip.writeUInt16BE(0, 4);
+      ip.writeUInt16BE(0, 10);
+      return ip.toString('hex');
+    };
+    assert.equal(withoutId(wire[1]!), withoutId(wire[0]!));
+  });
+
   for (const family of [4, 6] as const) {
     test(`IPv${family}: closing a socket stops delivery and leaks no descriptor`, async () => {
       const group = family === 4 ? '224.0.0.18' : 'ff02::12';

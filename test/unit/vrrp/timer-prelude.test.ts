@@ -243,9 +243,10 @@ test('a MASTER tells its priority-0 advert for the stop signal’s handler, and 
   assert.equal(told.length, 0, 'a BACKUP has none');
   scheduler.runUntil(masterDown1s(100));
   scheduler.advance(1000);
-  assert.equal(told.length, 2, 'made afresh at each advert timer');
+  assert.equal(told.length, 2, 'told at each advert timer');
   const w = told[1]!;
-  assert.deepEqual([w.addresses, w.announcements], [[], []]);
+  assert.deepEqual([w.addresses, w.announcements, w.farewell], [[], [], true]);
+  assert.equal(told[0]!.advert, w.advert, 'the same advert while nothing it holds changes');
   vrrp.receive(peer());
   assert.equal(vrrp.state, 'BACKUP');
   assert.equal(told.at(-1), undefined);
@@ -277,6 +278,29 @@ test('a stop through the farewell answers the priority-0 send from it, and count
   assert.deepEqual([direct.sentAtStop, farewelled.sentAtStop], [1, 0]);
   assert.deepEqual(farewelled.stats, direct.stats);
   assert.equal(farewelled.stats.pri_zero_sent, 1);
+});
+
+test("a farewell's prelude is prepared once for as long as its edge gives the same part; an advert's every time", () => {
+  const asked: boolean[] = [];
+  const kept = new Map<OutgoingAdvert, PreludePart>();
+  const edges: PreludeEdges = {
+    ...fakeEdges(),
+    advert: (a, farewell) => {
+      asked.push(farewell);
+      if (!farewell) return part('advert');
+      if (!kept.has(a)) kept.set(a, part('farewell'));
+      return kept.get(a);
+    },
+  };
+  const preludes = new TimerPrelude(edges, 'VI_1', createLogger());
+  const advert = work().advert;
+  const bye = { advert, addresses: [], announcements: [], farewell: true };
+  const first = preludes.prepare(bye);
+  assert.equal(preludes.prepare(bye), first);
+  assert.notEqual(preludes.prepare({ ...bye, advert: { ...advert } }), first, 'another advert, another part');
+  const plain = { advert, addresses: [], announcements: [] };
+  assert.notEqual(preludes.prepare(plain), preludes.prepare(plain));
+  assert.deepEqual(asked, [true, true, true, false, false]);
 });
 
 test('preludes combined run as one, each told its own errnos', () => {
