@@ -14,7 +14,6 @@ import { EXIT } from './respawn.js';
 import { sdNotifier } from './sd-notify.js';
 import { logFlags, readOptionsOf, type DaemonFlags } from './settings.js';
 import { watchSignals } from './signal-watch.js';
-import { SIGNAL_ROUTES } from './signals.js';
 import { Supervisor } from './supervisor.js';
 import { answerParentDataSignal } from './vrrp-dumps.js';
 
@@ -81,8 +80,6 @@ export async function runParent(flags: DaemonFlags, { loaded, settings }: Prepar
       else supervisor.signal(route);
     },
     log,
-    SIGNAL_ROUTES,
-    { nativeStop: true },
   );
   if (background) {
     supervisor.onReady(() => {

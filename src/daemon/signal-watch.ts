@@ -3,10 +3,10 @@
 // keepalived uses (JSON, SIGRTMIN+2; STATS_CLEAR, SIGRTMAX-1), which Node
 // refuses, through the native addon's libuv watcher. Without the addon those
 // two would still end the process (their default action), so that is said
-// once at start-up. TERM and INT can go through the addon too (`nativeStop`):
-// the supervisor's handler passes SIGTERM on to its children there, before
-// any JavaScript runs (its own handler then sends it again, harmlessly); the
-// VRRP process's sends its MASTERs' priority-0 adverts there (a prelude,
+// once at start-up. TERM and INT go through the addon too: the supervisor's
+// handler passes SIGTERM on to its children there, before any JavaScript
+// runs (its own handler then sends it again, harmlessly); the VRRP
+// process's sends its MASTERs' priority-0 adverts there (a prelude,
 // vrrp/timer-prelude.ts).
 import { constants } from 'node:os';
 import { loadNative, type SignalWatcher } from '../net/native.js';
@@ -15,22 +15,17 @@ import type { Prelude } from '../vrrp/scheduler.js';
 import { SIGNAL_ROUTES, type SignalRoute } from './signals.js';
 
 export interface SignalWatch {
-  /** nativeStop: the processes a stop signal is passed on to, as SIGTERM, by the native handler */
+  /** the processes a stop signal is passed on to, as SIGTERM, by the native handler */
   relayStopTo(pids: readonly number[]): void;
-  /** nativeStop: what the native handler does at the next stop signal, before the handler's JavaScript (replaces the one before) */
+  /** what the native handler does at the next stop signal, before the handler's JavaScript (replaces the one before) */
   stopPrelude(prelude: Prelude | undefined): void;
-  /** whether relayStopTo and stopPrelude take effect (nativeStop asked, and the addon is there) */
+  /** whether relayStopTo and stopPrelude take effect (the addon is there) */
   readonly stopsNatively: boolean;
   /** stops catching; the signals' default actions apply again */
   close(): void;
 }
 
-export function watchSignals(
-  onSignal: (route: SignalRoute) => void,
-  log: Pick<Logger, 'warn'>,
-  routes: readonly SignalRoute[] = SIGNAL_ROUTES,
-  o: { nativeStop?: boolean } = {},
-): SignalWatch {
+export function watchSignals(onSignal: (route: SignalRoute) => void, log: Pick<Logger, 'warn'>): SignalWatch {
   const closers: (() => void)[] = [];
   const native: SignalRoute[] = [];
   const stopWatchers: SignalWatcher[] = [];
@@ -40,8 +35,8 @@ export function watchSignals(
     process.on(name, handler);
     closers.push(() => void process.off(name, handler));
   };
-  for (const route of routes) {
-    if (route.name === undefined || (o.nativeStop && route.supervisor === 'stop')) native.push(route);
+  for (const route of SIGNAL_ROUTES) {
+    if (route.name === undefined || route.supervisor === 'stop') native.push(route);
     else viaNode(route, route.name);
   }
   if (native.length > 0) {

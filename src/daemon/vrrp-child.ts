@@ -26,7 +26,7 @@ import { applyTuning, vrrpTuning } from './process-tuning.js';
 import { EXIT } from './respawn.js';
 import { configExit, daemonSettings, logFlags, readOptionsOf, type DaemonFlags, type DaemonSettings } from './settings.js';
 import { watchSignals } from './signal-watch.js';
-import { SIGNAL_ROUTES, type SignalRoute } from './signals.js';
+import type { SignalRoute } from './signals.js';
 import { publishVrrpEvents } from './vrrp-publisher.js';
 import { answerDumpSignal } from './vrrp-dumps.js';
 import { watchVrrpStatus } from './vrrp-status.js';
@@ -89,8 +89,6 @@ export async function runVrrpChild(flags: DaemonFlags): Promise<number> {
       else dumps.answer?.(route);
     },
     log,
-    SIGNAL_ROUTES,
-    { nativeStop: true },
   );
   onParentGone(() => {
     if (stopRequested) return;
