@@ -93,8 +93,15 @@ export type EffectiveForwarding = Required<Pick<Forwarding, 'method'>> & Omit<Fo
 const withTunnelDefaults = (f: Forwarding): EffectiveForwarding =>
   f.method === 'TUN' ? { tunnelType: 'ipip', tunnelCsum: 'nocsum', ...f } : { method: f.method };
 
-export const forwarding = (vs: VirtualServer, rs?: RealServer): EffectiveForwarding =>
-  withTunnelDefaults(rs?.lvsMethod ?? vs.lvsMethod ?? { method: DEFAULT_METHOD });
+const DEFAULT_FORWARDING: Forwarding = { method: DEFAULT_METHOD };
+
+/** A real server's forwarding as written: its own, else its virtual server's, else NAT. */
+const writtenForwarding = (vs: VirtualServer, rs?: RealServer): Forwarding => rs?.lvsMethod ?? vs.lvsMethod ?? DEFAULT_FORWARDING;
+
+export const forwarding = (vs: VirtualServer, rs?: RealServer): EffectiveForwarding => withTunnelDefaults(writtenForwarding(vs, rs));
+
+/** `forwarding(vs, rs).method`, without the object: the validator asks it of every real server. */
+export const forwardingMethod = (vs: VirtualServer, rs?: RealServer): Forwarding['method'] => writtenForwarding(vs, rs).method;
 
 export const sorryServerForwarding = (vs: VirtualServer): EffectiveForwarding =>
   withTunnelDefaults(vs.sorryServerLvsMethod ?? vs.lvsMethod ?? { method: DEFAULT_METHOD });

@@ -9,11 +9,11 @@ import type { Loc } from './source.js';
 import type { Code } from './codes/index.js';
 import type { Path } from './schema/dsl.js';
 import type { Config } from './schema/index.js';
-import { addressFamily } from './schema/lvs.js';
+import { addressFamily, type Forwarding } from './schema/lvs.js';
 import { canonicalIp } from '../net/ip.js';
 import { CONNECTING_CHECKERS } from './schema/checkers.js';
 import {
-  DEFAULT_METHOD, DEFAULT_PROTOCOL, DEFAULT_SCHEDULER, forwarding, groupOf, inhibitOnFailure, matchesAddresses, matchesFwmarks,
+  DEFAULT_METHOD, DEFAULT_PROTOCOL, DEFAULT_SCHEDULER, forwardingMethod, groupOf, inhibitOnFailure, matchesAddresses, matchesFwmarks,
   protocol, quorum, serviceKind, sorryServerForwarding, virtualServerLabel,
   type Checker, type RealServer, type VirtualServer, type VirtualServerGroup,
 } from './effective-lvs.js';
@@ -43,8 +43,9 @@ export function validateLvs(config: Config, sources: SourceMap, diag: Diagnostic
     },
   };
   checkGroups(cx);
-  config.virtualServer.forEach((vs, i) => checkVirtualServer(cx, vs, ['virtualServer', i]));
-  checkDuplicateServices(cx, config.virtualServer);
+  const all = config.virtualServer;
+  for (let i = 0; i < all.length; i++) checkVirtualServer(cx, all[i]!, ['virtualServer', i]);
+  checkDuplicateServices(cx, all);
 }
 
 // ---------------------------------------------------------------- virtual_server_group
@@ -85,8 +86,13 @@ function checkVirtualServer(cx: Cx, vs: VirtualServer, at: Path): void {
   // what keepalived's parser reports, whatever becomes of the service
   checkSchedulerFlags(cx, vs, at, label);
   checkSorryServerOrder(cx, vs, at);
-  const kept = checkFamilies(cx, vs, at, group, label);
-  vs.realServer.forEach((rs, r) => rs.checkers.forEach((c, k) => checkChecker(cx, rs, c, [...at, 'realServer', r, 'checkers', k])));
+  const misfits = checkFamilies(cx, vs, at, group, label);
+  // a checker's path is built only for a report: a large configuration has 10,000s of checkers and few reports
+  const servers = vs.realServer;
+  for (let r = 0; r < servers.length; r++) {
+    const rs = servers[r]!;
+    for (let k = 0; k < rs.checkers.length; k++) checkChecker(cx, rs, rs.checkers[k]!, at, r, k);
+  }
   if (isIgnored(cx, vs)) {
     const why = !group ? 'is not defined' : !usable(group) ? 'is removed (see its errors)' : 'has addresses of another family than the servers';
     cx.report('TSKAD_W_LVS_GROUP_UNUSABLE', `virtual server ${label}: the group ${why}; keepalived ignores this virtual server`, at);
@@ -95,7 +101,7 @@ function checkVirtualServer(cx: Cx, vs: VirtualServer, at: Path): void {
   // what keepalived checks once the whole service is read (validate_check_config)
   checkDefaults(cx, vs, at, group, label);
   checkServiceOptions(cx, vs, at, group, label);
-  const unique = checkDuplicateRealServers(cx, vs, at, kept);
+  const unique = checkDuplicateRealServers(cx, vs, at, misfits);
   if (unique.length === 0) {
     cx.report('TSKAD_E_LVS_NO_REAL_SERVER', `virtual server ${label} has no ${vs.realServer.length ? 'usable ' : ''}real_server; keepalived ignores it`, at);
   }
@@ -135,11 +141,12 @@ function checkServiceOptions(cx: Cx, vs: VirtualServer, at: Path, group: Virtual
 }
 
 /** keepalived reads sh-port… against the scheduler set so far (check_parser.c lbflags_handler). */
+const SCHEDULER_FLAGS = [['shPort', 'sh-port', 'sh'], ['shFallback', 'sh-fallback', 'sh'], ['mhPort', 'mh-port', 'mh'], ['mhFallback', 'mh-fallback', 'mh']] as const;
+
 function checkSchedulerFlags(cx: Cx, vs: VirtualServer, at: Path, label: string): void {
   // asked only when a flag is set: a place makes the source map build its index
   const schedLine = () => cx.loc([...at, 'lvsSched'])?.line ?? Infinity;
-  const flags = [['shPort', 'sh-port', 'sh'], ['shFallback', 'sh-fallback', 'sh'], ['mhPort', 'mh-port', 'mh'], ['mhFallback', 'mh-fallback', 'mh']] as const;
-  for (const [field, name, sched] of flags) {
+  for (const [field, name, sched] of SCHEDULER_FLAGS) {
     if (vs[field] && (vs.lvsSched !== sched || schedLine() > (cx.loc([...at, field])?.line ?? 0))) {
       cx.report('TSKAD_E_LVS_OPTION_NOT_APPLICABLE', `virtual server ${label}: ${name} only applies to lvs_sched ${sched}, written before it; ignored`, [...at, field]);
     }
@@ -157,6 +164,8 @@ interface FamilyFit {
   groupFits: boolean;
 }
 
+const NO_FAMILIES: ReadonlySet<4 | 6> = new Set();
+
 /**
  * IPVS forwards within one family unless it tunnels (check_parser.c
  * rs_end_handler, vs_end_handler, ip_family_handler; ipwrapper.c link_vsg_to_vs).
@@ -167,18 +176,21 @@ function familyOf(vs: VirtualServer, group: VirtualServerGroup | undefined): Fam
   let family = own ?? declared;
   const fits = (address: string, tunnelled: boolean): boolean => {
     if (tunnelled) return true;
-    family ??= addressFamily(address);
-    return addressFamily(address) === family;
+    const f = addressFamily(address);
+    family ??= f;
+    return f === family;
   };
-  const misfits = vs.realServer.flatMap((rs, r) => (fits(rs.address, forwarding(vs, rs).method === 'TUN') ? [] : [r]));
+  const misfits: number[] = [];
+  const servers = vs.realServer;
+  for (let r = 0; r < servers.length; r++) if (!fits(servers[r]!.address, forwardingMethod(vs, servers[r]) === 'TUN')) misfits.push(r);
   const sorryMisfits = vs.sorryServer !== undefined && !fits(vs.sorryServer.address, sorryServerForwarding(vs).method === 'TUN');
-  const families = group ? groupFamilies(group) : new Set<4 | 6>();
+  const families = group ? groupFamilies(group) : NO_FAMILIES;
   const groupFits = family === undefined || families.size === 0 || (families.size === 1 && families.has(family));
   return { ...(family === undefined ? {} : { family }), ipFamilyConflicts: own !== undefined && declared !== undefined && own !== declared, misfits, sorryMisfits, groupFits };
 }
 
-/** Reports the servers that do not fit the service's family; returns the real servers keepalived keeps. */
-function checkFamilies(cx: Cx, vs: VirtualServer, at: Path, group: VirtualServerGroup | undefined, label: string): Array<[RealServer, number]> {
+/** Reports the servers that do not fit the service's family; returns the indexes of the real servers keepalived skips. */
+function checkFamilies(cx: Cx, vs: VirtualServer, at: Path, group: VirtualServerGroup | undefined, label: string): readonly number[] {
   const fit = familyOf(vs, group);
   if (fit.ipFamilyConflicts) {
     cx.report('TSKAD_E_LVS_FAMILY_MISMATCH', `virtual server ${label}: ip_family ${vs.ipFamily} conflicts with its address; ignored`, [...at, 'ipFamily']);
@@ -189,17 +201,17 @@ function checkFamilies(cx: Cx, vs: VirtualServer, at: Path, group: VirtualServer
   if (fit.sorryMisfits) {
     cx.report('TSKAD_E_LVS_FAMILY_MISMATCH', `sorry server ${vs.sorryServer!.address} is not of virtual server ${label}'s address family; keepalived skips it`, [...at, 'sorryServer'], 'use sorry_server_lvs_method TUN to reach a server of the other family');
   }
-  return vs.realServer.flatMap((rs, r): Array<[RealServer, number]> => (fit.misfits.includes(r) ? [] : [[rs, r]]));
+  return fit.misfits;
 }
 
 /** keepalived keeps the first of two real servers with one address and port, and drops the second. */
-function checkDuplicateRealServers(cx: Cx, vs: VirtualServer, at: Path, kept: Array<[RealServer, number]>): RealServer[] {
+function checkDuplicateRealServers(cx: Cx, vs: VirtualServer, at: Path, skipped: readonly number[]): RealServer[] {
   const seen = new Map<string, number>();
   const unique: RealServer[] = [];
-  // indexed, not destructured: this runs per real server, mostly before V8 has optimised it
-  for (let k = 0; k < kept.length; k++) {
-    const rs = kept[k]![0];
-    const r = kept[k]![1];
+  const servers = vs.realServer;
+  for (let r = 0; r < servers.length; r++) {
+    if (skipped.length > 0 && skipped.includes(r)) continue;
+    const rs = servers[r]!;
     const key = `${cx.canonical(rs.address)}|${rs.port ?? 0}`;
     const first = seen.get(key);
     if (first === undefined) {
@@ -215,6 +227,7 @@ function checkDuplicateRealServers(cx: Cx, vs: VirtualServer, at: Path, kept: Ar
 
 /** keepalived applies sorry_server_inhibit and sorry_server_lvs_method to the sorry server read so far. */
 function checkSorryServerOrder(cx: Cx, vs: VirtualServer, at: Path): void {
+  if (!vs.sorryServerInhibit && vs.sorryServerLvsMethod === undefined) return;
   const sorryLine = vs.sorryServer ? (cx.loc([...at, 'sorryServer'])?.line ?? 0) : Infinity;
   const options = [['sorryServerInhibit', 'sorry_server_inhibit', vs.sorryServerInhibit], ['sorryServerLvsMethod', 'sorry_server_lvs_method', vs.sorryServerLvsMethod !== undefined]] as const;
   for (const [field, name, set] of options) {
@@ -246,19 +259,23 @@ function checkQuorum(cx: Cx, vs: VirtualServer, at: Path, realServers: readonly 
 
 /** DR and TUN keep the destination port, so a real or sorry server's port must be the service's (validate_check_config). */
 function checkPorts(cx: Cx, vs: VirtualServer, at: Path, group: VirtualServerGroup | undefined, label: string): void {
-  const servers = [
-    ...vs.realServer.map((rs, r) => ({ what: `real server ${rs.address}`, port: rs.port, method: forwarding(vs, rs).method, path: [...at, 'realServer', r] })),
-    ...(vs.sorryServer ? [{ what: 'the sorry server', port: vs.sorryServer.port, method: sorryServerForwarding(vs).method, path: [...at, 'sorryServer'] }] : []),
-  ];
   const servicePorts = serviceKind(vs) === 'address' ? [vs.port ?? 0] : (group?.entries ?? []).flatMap((e) => ('fwmark' in e ? [] : [e.port ?? 0]));
-  for (const s of servers) {
-    if (s.method === 'NAT' || s.port === undefined) continue;
+  const keptPort = (what: string, port: number | undefined, method: Forwarding['method'], path: () => Path): void => {
+    if (method === 'NAT' || port === undefined) return;
     if (matchesFwmarks(vs, group)) {
-      cx.report('TSKAD_E_LVS_PORT_MISMATCH', `virtual server ${label} matches a firewall mark: ${s.what} cannot have a port with ${s.method}; keepalived ignores it`, s.path);
-    } else if (servicePorts.some((p) => p !== s.port)) {
-      cx.report('TSKAD_E_LVS_PORT_MISMATCH', `${s.what} port ${s.port} differs from virtual server ${label}'s, which ${s.method} cannot change; keepalived uses the service's port`, s.path, 'leave the port out, or use lvs_method NAT');
+      cx.report('TSKAD_E_LVS_PORT_MISMATCH', `virtual server ${label} matches a firewall mark: ${what} cannot have a port with ${method}; keepalived ignores it`, path());
+    } else if (servicePorts.some((p) => p !== port)) {
+      cx.report('TSKAD_E_LVS_PORT_MISMATCH', `${what} port ${port} differs from virtual server ${label}'s, which ${method} cannot change; keepalived uses the service's port`, path(), 'leave the port out, or use lvs_method NAT');
     }
+  };
+  const servers = vs.realServer;
+  for (let r = 0; r < servers.length; r++) {
+    const rs = servers[r]!;
+    // NAT, nearly every server: no label or path to build
+    const method = forwardingMethod(vs, rs);
+    if (method !== 'NAT') keptPort(`real server ${rs.address}`, rs.port, method, () => [...at, 'realServer', r]);
   }
+  if (vs.sorryServer) keptPort('the sorry server', vs.sorryServer.port, sorryServerForwarding(vs).method, () => [...at, 'sorryServer']);
   if (serviceKind(vs) === 'address' && vs.port === undefined && vs.persistenceTimeout === undefined && vs.persistenceGranularity === undefined) {
     cx.report('TSKAD_E_LVS_PORT_NEEDS_PERSISTENCE', `virtual server ${label} has no port, which only works with persistence; keepalived sets persistence_timeout 360`, at);
   }
@@ -271,8 +288,9 @@ function checkPorts(cx: Cx, vs: VirtualServer, at: Path, group: VirtualServerGro
 /** Two virtual servers for one IPVS service: the same address, port and protocol, fwmark, or group and protocol. */
 function checkDuplicateServices(cx: Cx, all: readonly VirtualServer[]): void {
   const seen = new Map<string, number>();
-  all.forEach((vs, i) => {
-    if (isIgnored(cx, vs)) return;
+  for (let i = 0; i < all.length; i++) {
+    const vs = all[i]!;
+    if (isIgnored(cx, vs)) continue;
     const group = groupOf(vs, cx.groups);
     const proto = protocol(vs, group) ?? '';
     const key =
@@ -286,15 +304,17 @@ function checkDuplicateServices(cx: Cx, all: readonly VirtualServer[]): void {
     else {
       cx.report('TSKAD_W_LVS_DUPLICATE_VIRTUAL_SERVER', `virtual server ${virtualServerLabel(vs)}${proto ? ` (${proto})` : ''} is already defined at line ${cx.loc(['virtualServer', first])?.line}`, ['virtualServer', i]);
     }
-  });
+  }
 }
 
 // ---------------------------------------------------------------- checkers
 
 const LINK_LOCAL = /^fe[89ab][0-9a-f]:/i;
 
-function checkChecker(cx: Cx, rs: RealServer, c: Checker, at: Path): void {
-  const setting = (field: string, message: string) => cx.report('TSKAD_E_CHECKER_SETTING', `${c.type}: ${message}`, [...at, field]);
+/** Checker `k` of real server `r` of the virtual server at `vsAt`. */
+function checkChecker(cx: Cx, rs: RealServer, c: Checker, vsAt: Path, r: number, k: number): void {
+  const at = (): Path => [...vsAt, 'realServer', r, 'checkers', k];
+  const setting = (field: string, message: string) => cx.report('TSKAD_E_CHECKER_SETTING', `${c.type}: ${message}`, [...at(), field]);
   if (CONNECTING_CHECKERS.includes(c.type)) {
     const co = c as { connectIp?: string; bindto?: string; bindIf?: string };
     if (co.bindto !== undefined && co.connectIp !== undefined && addressFamily(co.bindto) !== addressFamily(co.connectIp)) {
@@ -308,23 +328,23 @@ function checkChecker(cx: Cx, rs: RealServer, c: Checker, at: Path): void {
   switch (c.type) {
     case 'HTTP_GET':
     case 'SSL_GET':
-      if (c.url.length === 0) cx.report('TSKAD_E_CHECKER_NO_URL', `${c.type} has no url to fetch; keepalived drops the checker`, at, 'add url { path / }');
-      c.url.forEach((u, i) => {
-        const url = [...at, 'url', i];
+      if (c.url.length === 0) cx.report('TSKAD_E_CHECKER_NO_URL', `${c.type} has no url to fetch; keepalived drops the checker`, at(), 'add url { path / }');
+      for (let i = 0; i < c.url.length; i++) {
+        const u = c.url[i]!;
         if (u.regex === undefined && (u.regexNoMatch || u.regexOptions || u.regexStack || u.regexMinOffset !== undefined || u.regexMaxOffset !== undefined)) {
-          cx.report('TSKAD_W_LVS_IGNORED_SETTING', 'regex_* settings without regex are ignored', url);
+          cx.report('TSKAD_W_LVS_IGNORED_SETTING', 'regex_* settings without regex are ignored', [...at(), 'url', i]);
         } else if (u.regexMinOffset !== undefined && u.regexMaxOffset !== undefined && u.regexMinOffset > u.regexMaxOffset) {
-          cx.report('TSKAD_W_LVS_IGNORED_SETTING', `regex_min_offset ${u.regexMinOffset} is beyond regex_max_offset ${u.regexMaxOffset}; keepalived ignores both`, [...url, 'regexMinOffset']);
+          cx.report('TSKAD_W_LVS_IGNORED_SETTING', `regex_min_offset ${u.regexMinOffset} is beyond regex_max_offset ${u.regexMaxOffset}; keepalived ignores both`, [...at(), 'url', i, 'regexMinOffset']);
         }
-      });
+      }
       break;
     case 'FILE_CHECK':
-      checkReference(cx, 'trackFile', c.trackFile, [...at, 'trackFile']);
+      checkReference(cx, 'trackFile', c.trackFile, [...at(), 'trackFile']);
       break;
     case 'BFD_CHECK':
       if (cx.config.bfdInstance.some((b) => b.name === c.name && b.vrrp && !b.checker)) {
-        cx.report('TSKAD_E_UNKNOWN_REFERENCE', `bfd_instance ${c.name} is marked vrrp, so it reports to VRRP only; keepalived drops the checker`, [...at, 'name'], 'add checker to the bfd_instance');
-      } else checkReference(cx, 'bfdInstance', c.name, [...at, 'name']);
+        cx.report('TSKAD_E_UNKNOWN_REFERENCE', `bfd_instance ${c.name} is marked vrrp, so it reports to VRRP only; keepalived drops the checker`, [...at(), 'name'], 'add checker to the bfd_instance');
+      } else checkReference(cx, 'bfdInstance', c.name, [...at(), 'name']);
       break;
     case 'UDP_CHECK':
       if (c.minReplyLength > c.maxReplyLength) {
