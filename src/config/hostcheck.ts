@@ -192,25 +192,53 @@ function checkInterfaces(config: Config, sources: SourceMap, diag: Diagnostics, 
       sources.nearest(path),
       'see `ip link`; set dynamic_interfaces in global_defs if it is created after tskad starts',
     );
-  walk(config, (value, path) => {
-    // interfaces are named only in the VRRP blocks: the virtual servers need no walk
-    if (path.length === 1 && !VRRP_BLOCKS.has(String(path[0]))) return true;
-    const field = path[path.length - 1];
-    const use = typeof field === 'string' && VRRP_BLOCKS.has(String(path[0])) ? INTERFACE_FIELDS[field] : undefined;
-    if (use === undefined) return false;
+  // interfaces are named only in the VRRP blocks: the virtual servers need no walk
+  eachInterfaceField(config, (use, value, path) => {
     for (const [name, at] of interfaceNames(value, path)) {
       if (!env.hasInterface(name)) missing(name, at, use);
       else if (use === 'interface' && path[0] === 'vrrpInstance' && env.isLoopback?.(name)) {
         diag.report('TSKAD_E_LOOPBACK_INTERFACE', `interface ${name} of ${owner(config, path)} is a loopback interface: VRRP cannot run on it`, sources.nearest(at));
       }
     }
-    return true;
   });
   // a static address without dev goes on default_interface (eth0 unless set)
   const fallback = config.globalDefs.defaultInterface;
   config.staticIpaddress.forEach((a, i) => {
     if (a.dev === undefined && fallback !== undefined && !env.hasInterface(fallback)) missing(fallback, ['staticIpaddress', i, 'dev'], 'default_interface');
   });
+}
+
+/**
+ * Each field of the VRRP blocks named in INTERFACE_FIELDS, in the order a
+ * depth-first walk of the model meets it, with what it is used for; what is
+ * below such a field is not walked. Only objects and arrays are entered: a
+ * large model's numbers and strings are not visited one by one.
+ */
+function eachInterfaceField(config: Config, visit: (use: string, value: unknown, path: Path) => void): void {
+  // one path array for the whole walk: a visitor copies what it keeps
+  const path: Array<string | number> = [];
+  const field = (k: string, v: unknown): void => {
+    path.push(k);
+    const use = INTERFACE_FIELDS[k];
+    if (use !== undefined) visit(use, v, path);
+    else if (typeof v === 'object' && v !== null) below(v);
+    path.pop();
+  };
+  const below = (value: object): void => {
+    if (!Array.isArray(value)) {
+      // for-in over a plain object: its own keys in Object.keys order, without an array of them per object
+      for (const k in value) field(k, (value as Record<string, unknown>)[k]);
+      return;
+    }
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (typeof v !== 'object' || v === null) continue;
+      path.push(i);
+      below(v);
+      path.pop();
+    }
+  };
+  for (const k in config) if (VRRP_BLOCKS.has(k)) field(k, (config as unknown as Record<string, unknown>)[k]);
 }
 
 /** An interface field holds a name, or a list of names or of `{ name, weight… }` entries. */
@@ -669,44 +697,36 @@ export function insecureComponent(path: string, env: HostEnv): Insecure | undefi
 
 // ------------------------------------------------ walking the model
 
-/** Depth-first over plain objects and arrays; `visit` returns true to skip the value's insides. */
-function walk(value: unknown, visit: Visit, path: Array<string | number> = [], parent?: unknown): void {
-  if (path.length > 0 && visit(value, path, parent)) return;
-  descend(value, visit, path, true);
-}
-
-/** What findScripts looks for is an object: its walk need not stop at every number and string of the model. */
+/**
+ * Depth-first over plain objects and arrays below `value` (what findScripts
+ * looks for is an object: the walk need not stop at every number and string);
+ * `visit` returns true to skip the value's insides.
+ */
 function walkObjects(value: unknown, visit: Visit, path: Array<string | number> = [], parent?: unknown): void {
   if (path.length > 0 && visit(value, path, parent)) return;
-  descend(value, visit, path, false);
-}
-
-type Visit = (value: unknown, path: Path, parent: unknown) => boolean;
-
-/** The walk below `value`; `leaves`: visit values that are no object too. */
-function descend(value: unknown, visit: Visit, path: Array<string | number>, leaves: boolean): void {
   if (typeof value !== 'object' || value === null) return;
-  const next = leaves ? walk : walkObjects;
   // one path array for the whole walk (a large model has 100,000s of values): a visitor copies what it keeps
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const v: unknown = value[i];
-      if (!leaves && (typeof v !== 'object' || v === null)) continue;
+      if (typeof v !== 'object' || v === null) continue;
       path.push(i);
-      next(v, visit, path, value);
+      walkObjects(v, visit, path, value);
       path.pop();
     }
   } else {
     // for-in over a plain object: its own keys in Object.keys order, without an array of them per object
     for (const k in value) {
       const v = (value as Record<string, unknown>)[k];
-      if (!leaves && (typeof v !== 'object' || v === null)) continue;
+      if (typeof v !== 'object' || v === null) continue;
       path.push(k);
-      next(v, visit, path, value);
+      walkObjects(v, visit, path, value);
       path.pop();
     }
   }
 }
+
+type Visit = (value: unknown, path: Path, parent: unknown) => boolean;
 
 /** The keyword a model path ends in: `vrrpInstance/0/notifyMaster` → notify_master. */
 function keywordOf(path: Path): string {
