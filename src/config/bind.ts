@@ -35,6 +35,8 @@ class Spelling {
   constructor(
     name: string,
     readonly field: string,
+    /** the field's place in its block's spec */
+    readonly index: number,
     readonly kw: Keyword,
   ) {
     this.deprecated = kw.aliases.includes(name);
@@ -59,6 +61,8 @@ class Spelling {
 /** A field with something to do when its keyword is not written: a default to take, or a complaint. */
 interface Fallback {
   readonly field: string;
+  /** the field's place in its block's spec */
+  readonly index: number;
   readonly kw: Keyword;
   readonly required: boolean;
   /** the default, taken as it is when it is no object (else copied with `fresh`) */
@@ -69,6 +73,8 @@ interface Fallback {
 interface Plan {
   readonly spellings: ReadonlyMap<string, Spelling>;
   readonly fallbacks: readonly Fallback[];
+  /** how many fields the block has */
+  readonly fields: number;
 }
 
 const plans = new WeakMap<Block, Plan>();
@@ -79,17 +85,19 @@ const KEYED_FIELDS_KEPT_FAST = 12;
 function planOf(b: Block): Plan {
   let plan = plans.get(b);
   if (plan) return plan;
+  const fields = Object.keys(b.spec);
   const spellings = new Map<string, Spelling>();
   for (const [name, field] of b.byName) {
     const kw = b.spec[field]!;
-    spellings.set(name, new Spelling(name, field, kw));
+    spellings.set(name, new Spelling(name, field, fields.indexOf(field), kw));
   }
   const fallbacks: Fallback[] = [];
-  for (const [field, kw] of Object.entries(b.spec)) {
+  fields.forEach((field, index) => {
+    const kw = b.spec[field]!;
     const { required, value } = kw.absent;
-    if (required || value !== undefined) fallbacks.push({ field, kw, required, value, shared: typeof value !== 'object' || value === null });
-  }
-  plan = { spellings, fallbacks };
+    if (required || value !== undefined) fallbacks.push({ field, index, kw, required, value, shared: typeof value !== 'object' || value === null });
+  });
+  plan = { spellings, fallbacks, fields: fields.length };
   plans.set(b, plan);
   return plan;
 }
@@ -109,15 +117,22 @@ export function bindConfig<B extends BlockSpec>(
 
   // one context object per value a reader reads: methods live on the class, not in fresh closures.
   // Most readers never ask for their path, so it is built only when asked.
+  // Its fields are set by the constructor, not declared as class fields: V8 runs a class's field
+  // initialisers as a call of their own for every object, which cost more than the rest of it.
   class Cx implements ReadCx {
-    private full: Path | undefined;
-    constructor(
-      private readonly base: Path,
-      private readonly field: string | undefined,
-      private readonly index: number | undefined,
-      /** the source map's place of this.path, when the binder has it at hand */
-      private readonly place: Place | undefined,
-    ) {}
+    private declare full: Path | undefined;
+    private declare readonly base: Path;
+    private declare readonly field: string | undefined;
+    private declare readonly index: number | undefined;
+    /** the source map's place of this.path, when the binder has it at hand */
+    private declare readonly place: Place | undefined;
+    constructor(base: Path, field: string | undefined, index: number | undefined, place: Place | undefined) {
+      this.base = base;
+      this.field = field;
+      this.index = index;
+      this.place = place;
+      this.full = undefined;
+    }
     get path(): Path {
       const { base, field, index } = this;
       return (this.full ??= field === undefined ? base : index === undefined ? [...base, field] : [...base, field, index]);
@@ -148,6 +163,19 @@ export function bindConfig<B extends BlockSpec>(
   }
   const lineOf = (tok: number): number => table.lineOf(tokens[tok]!);
 
+  // Which fields of a block its lines have given, by the field's index: one
+  // array per nesting depth of bindBlock, reused from block to block, rather
+  // than asking `field in value`, which V8 answers slowly for the many shapes
+  // the blocks' values take.
+  const givenByDepth: Uint8Array[] = [];
+  let depth = 0;
+  const givenAt = (d: number, fields: number): Uint8Array => {
+    let given = givenByDepth[d];
+    if (given === undefined || given.length < fields) givenByDepth[d] = given = new Uint8Array(Math.max(fields, 64));
+    given.fill(0, 0, fields);
+    return given;
+  };
+
   /**
    * The lines of list `owner` (a block's statement, or the tree's top) into
    * `b`'s fields; `place` is the source map's place of `path`. The work is cut
@@ -163,20 +191,23 @@ export function bindConfig<B extends BlockSpec>(
     head: Record<string, unknown> = {},
   ): Record<string, unknown> | undefined {
     const plan = planOf(b);
-    // no field of the block is among the head's (sub() makes sure), so `field in raw` still means "written here"
+    const given = givenAt(depth++, plan.fields);
+    // no field of the block is among the head's (sub() makes sure): `given` tells what its lines wrote
     const raw = head;
     let keys = Object.keys(head).length;
     for (let t = tree.first[owner]!; t !== NONE; t = next[t]!) {
       const w = tokens[t]!;
       const spelling = plan.spellings.get(table.text(w));
       if (spelling === undefined) unknownKeyword(b, table.text(w), w);
-      else if (bindLine(plan, spelling, owner, t, raw, path, place)) keys++;
+      else if (bindLine(plan, spelling, owner, t, raw, given, path, place)) keys++;
     }
-    return complete(plan, owner, ownerNode, raw, keys);
+    const value = complete(plan, owner, ownerNode, raw, given, keys);
+    depth--;
+    return value;
   }
 
   /** Line `t` into `raw`; true when it gave `raw` a field it did not have. */
-  function bindLine(plan: Plan, spelling: Spelling, owner: number, t: number, raw: Record<string, unknown>, path: Path, place: Place): boolean {
+  function bindLine(plan: Plan, spelling: Spelling, owner: number, t: number, raw: Record<string, unknown>, given: Uint8Array, path: Path, place: Place): boolean {
     const w = tokens[t]!;
     const { field, kw } = spelling;
     if (spelling.deprecated) diag.report('TSKAD_W_DEPRECATED_KEYWORD', `'${table.text(w)}' is deprecated; use '${kw.names[0]}'`, table.loc(w));
@@ -185,7 +216,7 @@ export function bindConfig<B extends BlockSpec>(
       wrongShape(spelling, t);
       return false;
     }
-    const written = field in raw;
+    const written = given[spelling.index] === 1;
     if (spelling.firstWins && written) {
       repeated(plan, owner, t, field, 'the first value stays', 'TSKAD_E_REPEATED_KEYWORD');
       return false;
@@ -200,6 +231,7 @@ export function bindConfig<B extends BlockSpec>(
     const data = spelling.passes(v) ? v : parsed(kw, v, t);
     if (data === INVALID) return false;
     sources.wordAt(valuePlace, table, w);
+    given[spelling.index] = 1;
     if (spelling.many) {
       ((raw[field] ??= []) as unknown[]).push(data);
     } else {
@@ -235,13 +267,13 @@ export function bindConfig<B extends BlockSpec>(
    * The block's value once its lines are read: the absent fields take their
    * defaults; undefined when a required one is missing.
    */
-  function complete(plan: Plan, owner: number, ownerNode: ConfNode | undefined, raw: Record<string, unknown>, written: number): Record<string, unknown> | undefined {
+  function complete(plan: Plan, owner: number, ownerNode: ConfNode | undefined, raw: Record<string, unknown>, given: Uint8Array, written: number): Record<string, unknown> | undefined {
     let keys = written;
     let whole = true;
     const { fallbacks } = plan;
     for (let k = 0; k < fallbacks.length; k++) {
       const a = fallbacks[k]!;
-      if (a.field in raw) continue;
+      if (given[a.index] === 1) continue;
       if (a.required) {
         // a line that was there but invalid has been reported already
         if (ownerNode && firstOf(plan, owner, a.field) === NONE) missing(ownerNode, a.kw);
