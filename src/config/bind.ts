@@ -4,10 +4,11 @@
 import type { ConfNode, Loc } from './source.js';
 import type { Diagnostics } from './diagnostics.js';
 import type { Code } from './codes/index.js';
-import { fresh, INVALID, reportZod, type Block, type BlockSpec, type BlockValue, type Keyword, type Path, type ReadCx } from './schema/dsl.js';
+import { INVALID, reportZod, type Block, type BlockSpec, type BlockValue, type Keyword, type Path, type ReadCx } from './schema/dsl.js';
 import { suggest } from './didyoumean.js';
 import { asIsTest, type Predicate } from './schema/fast-parse.js';
 import { SourceMap, type Place } from './source-map.js';
+import { blockFields, type BlockFields } from './block-fields.js';
 import { NONE, TreeNode, type ConfTree } from './conf-tree.js';
 
 export { SourceMap };
@@ -58,29 +59,23 @@ class Spelling {
   }
 }
 
-/** A field with something to do when its keyword is not written: a default to take, or a complaint. */
-interface Fallback {
+/** A field the block cannot do without. */
+interface Required {
   readonly field: string;
   /** the field's place in its block's spec */
   readonly index: number;
   readonly kw: Keyword;
-  readonly required: boolean;
-  /** the default, taken as it is when it is no object (else copied with `fresh`) */
-  readonly value: unknown;
-  readonly shared: boolean;
 }
 
 interface Plan {
   readonly spellings: ReadonlyMap<string, Spelling>;
-  readonly fallbacks: readonly Fallback[];
+  readonly required: readonly Required[];
   /** how many fields the block has */
   readonly fields: number;
+  readonly access: BlockFields;
 }
 
 const plans = new WeakMap<Block, Plan>();
-
-/** Up to this many fields set by `o[name] = v`, V8 keeps an object ordinary; from 16 to 20 (as the object was made), it makes it a hash table. */
-const KEYED_FIELDS_KEPT_FAST = 12;
 
 function planOf(b: Block): Plan {
   let plan = plans.get(b);
@@ -91,13 +86,12 @@ function planOf(b: Block): Plan {
     const kw = b.spec[field]!;
     spellings.set(name, new Spelling(name, field, fields.indexOf(field), kw));
   }
-  const fallbacks: Fallback[] = [];
+  const required: Required[] = [];
   fields.forEach((field, index) => {
     const kw = b.spec[field]!;
-    const { required, value } = kw.absent;
-    if (required || value !== undefined) fallbacks.push({ field, index, kw, required, value, shared: typeof value !== 'object' || value === null });
+    if (kw.absent.required) required.push({ field, index, kw });
   });
-  plan = { spellings, fallbacks, fields: fields.length };
+  plan = { spellings, required, fields: fields.length, access: blockFields(b) };
   plans.set(b, plan);
   return plan;
 }
@@ -194,52 +188,54 @@ export function bindConfig<B extends BlockSpec>(
     const given = givenAt(depth++, plan.fields);
     // no field of the block is among the head's (sub() makes sure): `given` tells what its lines wrote
     const raw = head;
-    let keys = Object.keys(head).length;
     for (let t = tree.first[owner]!; t !== NONE; t = next[t]!) {
       const w = tokens[t]!;
       const spelling = plan.spellings.get(table.text(w));
       if (spelling === undefined) unknownKeyword(b, table.text(w), w);
-      else if (bindLine(plan, spelling, owner, t, raw, given, path, place)) keys++;
+      else bindLine(plan, spelling, owner, t, raw, given, path, place);
     }
-    const value = complete(plan, owner, ownerNode, raw, given, keys);
+    const value = complete(plan, owner, ownerNode, raw, given);
     depth--;
     return value;
   }
 
-  /** Line `t` into `raw`; true when it gave `raw` a field it did not have. */
-  function bindLine(plan: Plan, spelling: Spelling, owner: number, t: number, raw: Record<string, unknown>, given: Uint8Array, path: Path, place: Place): boolean {
+  /** Line `t` into `raw`. */
+  function bindLine(plan: Plan, spelling: Spelling, owner: number, t: number, raw: Record<string, unknown>, given: Uint8Array, path: Path, place: Place): void {
     const w = tokens[t]!;
     const { field, kw } = spelling;
     if (spelling.deprecated) diag.report('TSKAD_W_DEPRECATED_KEYWORD', `'${table.text(w)}' is deprecated; use '${kw.names[0]}'`, table.loc(w));
     const isBlock = open[t] !== NONE;
     if (!spelling.fits(isBlock)) {
       wrongShape(spelling, t);
-      return false;
+      return;
     }
-    const written = given[spelling.index] === 1;
+    const { access } = plan;
+    const i = spelling.index;
+    const written = given[i] === 1;
     if (spelling.firstWins && written) {
       repeated(plan, owner, t, field, 'the first value stays', 'TSKAD_E_REPEATED_KEYWORD');
-      return false;
+      return;
     }
-    const index = spelling.many ? ((raw[field] as unknown[] | undefined)?.length ?? 0) : undefined;
+    const list = spelling.many && written ? (access.load(raw, i) as unknown[]) : undefined;
+    const index = spelling.many ? (list?.length ?? 0) : undefined;
     const fieldPlace = sources.step(place, field);
     const valuePlace = index === undefined ? fieldPlace : sources.step(fieldPlace, index);
     const args = tree.endOf(t) - w - 1;
     // a line of one argument that the keyword reads alone needs no objects of its own
     const v = spelling.single && args === 1 && !isBlock ? spelling.single(table.text(w + 1)) : kw.read(new TreeNode(tree, t), new Cx(path, field, index, valuePlace));
-    if (v === INVALID) return false;
+    if (v === INVALID) return;
     const data = spelling.passes(v) ? v : parsed(kw, v, t);
-    if (data === INVALID) return false;
+    if (data === INVALID) return;
     sources.wordAt(valuePlace, table, w);
-    given[spelling.index] = 1;
-    if (spelling.many) {
-      ((raw[field] ??= []) as unknown[]).push(data);
-    } else {
+    given[i] = 1;
+    if (list) list.push(data);
+    else if (spelling.many) access.store(raw, i, [data]);
+    else {
       if (written && !Array.isArray(data)) repeated(plan, owner, t, field, 'this value wins', 'TSKAD_W_DUPLICATE_KEYWORD');
       // keepalived appends repeated list blocks (two virtual_ipaddress blocks add up)
-      raw[field] = Array.isArray(data) && Array.isArray(raw[field]) ? [...(raw[field] as unknown[]), ...data] : data;
+      const before = written && Array.isArray(data) ? access.load(raw, i) : undefined;
+      access.store(raw, i, Array.isArray(before) ? [...(before as unknown[]), ...(data as unknown[])] : data);
     }
-    return !written;
   }
 
   /** What zod makes of a value the shortcut could not pass: its output, or INVALID once its issues are reported. */
@@ -267,26 +263,19 @@ export function bindConfig<B extends BlockSpec>(
    * The block's value once its lines are read: the absent fields take their
    * defaults; undefined when a required one is missing.
    */
-  function complete(plan: Plan, owner: number, ownerNode: ConfNode | undefined, raw: Record<string, unknown>, given: Uint8Array, written: number): Record<string, unknown> | undefined {
-    let keys = written;
+  function complete(plan: Plan, owner: number, ownerNode: ConfNode | undefined, raw: Record<string, unknown>, given: Uint8Array): Record<string, unknown> | undefined {
     let whole = true;
-    const { fallbacks } = plan;
-    for (let k = 0; k < fallbacks.length; k++) {
-      const a = fallbacks[k]!;
-      if (given[a.index] === 1) continue;
-      if (a.required) {
-        // a line that was there but invalid has been reported already
-        if (ownerNode && firstOf(plan, owner, a.field) === NONE) missing(ownerNode, a.kw);
-        whole = false;
-      } else {
-        raw[a.field] = a.shared ? a.value : fresh(a.value);
-        keys++;
-      }
+    const { required } = plan;
+    for (let k = 0; k < required.length; k++) {
+      const r = required[k]!;
+      if (given[r.index] === 1) continue;
+      // a line that was there but invalid has been reported already
+      if (ownerNode && firstOf(plan, owner, r.field) === NONE) missing(ownerNode, r.kw);
+      whole = false;
     }
     if (!whole) return undefined;
-    // V8 keeps an object given more than a few fields by computed names as a
-    // hash table, slow for every reader of the model; a copy is an ordinary object
-    return keys > KEYED_FIELDS_KEPT_FAST ? { ...raw } : raw;
+    plan.access.fill(raw, given);
+    return raw;
   }
 
   /** Reported where the block ends, as keepalived does once it has read the whole block. */
