@@ -39,7 +39,7 @@ function generate(b: Block): BlockFields {
   const cases = (body: (field: string) => string): string => fields.map((field, i) => `case ${i}: ${body(field)}`).join('\n');
   const load = new Function(`return function load(value, i) { switch (i) {\n${cases((f) => `return ${at(f)};`)}\n} };`)();
   const store = new Function(`return function store(value, i, v) { switch (i) {\n${cases((f) => `${at(f)} = v; return;`)}\n} };`)();
-  // defaults that are no object are shared; the others are copied for each value (`fresh`)
+  // defaults that are no object are shared; the others are copied for each value (`fresh`), an empty list made anew
   const defaults: unknown[] = [];
   const steps: string[] = [];
   fields.forEach((field, i) => {
@@ -47,7 +47,8 @@ function generate(b: Block): BlockFields {
     if (required || value === undefined) return;
     defaults.push(value);
     const d = `defaults[${defaults.length - 1}]`;
-    steps.push(`if (given[${i}] !== 1) ${at(field)} = ${typeof value === 'object' && value !== null ? `fresh(${d})` : d};`);
+    const copy = Array.isArray(value) && value.length === 0 ? '[]' : typeof value === 'object' && value !== null ? `fresh(${d})` : d;
+    steps.push(`if (given[${i}] !== 1) ${at(field)} = ${copy};`);
   });
   const fill = new Function('defaults', 'fresh', `return function fill(value, given) {\n${steps.join('\n')}\n};`)(defaults, fresh);
   return { load, store, fill } as BlockFields;
