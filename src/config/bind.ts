@@ -110,17 +110,18 @@ export function bindConfig<B extends BlockSpec>(
   const { table, tokens, next, open } = tree;
 
   // one context object per value a reader reads: methods live on the class, not in fresh closures.
-  // Most readers never ask for their path, so it is built only when asked.
+  // Most readers never ask for their path, so it is built only when asked, from the
+  // context of the block the value is in (a real server's from its virtual server's…).
   // Its fields are set by the constructor, not declared as class fields: V8 runs a class's field
   // initialisers as a call of their own for every object, which cost more than the rest of it.
   class Cx implements ReadCx {
     private declare full: Path | undefined;
-    private declare readonly base: Path;
+    private declare readonly base: Path | Cx;
     private declare readonly field: string | undefined;
     private declare readonly index: number | undefined;
     /** the source map's place of this.path, when the binder has it at hand */
     private declare readonly place: Place | undefined;
-    constructor(base: Path, field: string | undefined, index: number | undefined, place: Place | undefined) {
+    constructor(base: Path | Cx, field: string | undefined, index: number | undefined, place: Place | undefined) {
       this.base = base;
       this.field = field;
       this.index = index;
@@ -128,8 +129,10 @@ export function bindConfig<B extends BlockSpec>(
       this.full = undefined;
     }
     get path(): Path {
-      const { base, field, index } = this;
-      return (this.full ??= field === undefined ? base : index === undefined ? [...base, field] : [...base, field, index]);
+      if (this.full) return this.full;
+      const { field, index } = this;
+      const base = this.base instanceof Cx ? this.base.path : this.base;
+      return (this.full = field === undefined ? base : index === undefined ? [...base, field] : [...base, field, index]);
     }
     within(path: Path): ReadCx {
       return new Cx(path, undefined, undefined, undefined);
@@ -140,10 +143,10 @@ export function bindConfig<B extends BlockSpec>(
     at(p: Path, loc: Loc): void {
       sources.record(p, loc);
     }
-    bindBlock(b: Block, node: ConfNode, p: Path, head?: Record<string, unknown>): Record<string, unknown> | undefined {
+    bindBlock(b: Block, node: ConfNode, head?: Record<string, unknown>): Record<string, unknown> | undefined {
       // every node a reader is given is the tree's
       const tok = (node as TreeNode).tok;
-      return bindBlock(b, tok, node, p, p === this.full && this.place !== undefined ? this.place : sources.place(p), head);
+      return bindBlock(b, tok, node, this, this.place ?? sources.place(this.path), head);
     }
   }
 
@@ -180,7 +183,8 @@ export function bindConfig<B extends BlockSpec>(
     b: Block,
     owner: number,
     ownerNode: ConfNode | undefined,
-    path: Path,
+    /** the block's model path, or the context it is read in */
+    path: Path | Cx,
     place: Place,
     head: Record<string, unknown> = {},
   ): Record<string, unknown> | undefined {
@@ -200,7 +204,7 @@ export function bindConfig<B extends BlockSpec>(
   }
 
   /** Line `t` into `raw`. */
-  function bindLine(plan: Plan, spelling: Spelling, owner: number, t: number, raw: Record<string, unknown>, given: Uint8Array, path: Path, place: Place): void {
+  function bindLine(plan: Plan, spelling: Spelling, owner: number, t: number, raw: Record<string, unknown>, given: Uint8Array, path: Path | Cx, place: Place): void {
     const w = tokens[t]!;
     const { field, kw } = spelling;
     if (spelling.deprecated) diag.report('TSKAD_W_DEPRECATED_KEYWORD', `'${table.text(w)}' is deprecated; use '${kw.names[0]}'`, table.loc(w));

@@ -13,10 +13,10 @@ import { safeParseFast } from './fast-parse.js';
 export interface ReadCx {
   report(code: Code, message: string, loc?: Loc, hint?: string): void;
   /**
-   * bind a nested block (for keywords whose value is a block of keywords);
+   * bind a nested block, the value at this context's path (for keywords whose value is a block of keywords);
    * `head`: fields read before the '{', which the value starts with (taken over, not copied)
    */
-  bindBlock(block: Block, node: ConfNode, path: Path, head?: Record<string, unknown>): Record<string, unknown> | undefined;
+  bindBlock(block: Block, node: ConfNode, head?: Record<string, unknown>): Record<string, unknown> | undefined;
   /** the model path of the value being read, for nested source positions */
   readonly path: Path;
   /** the same context for a part of the value (a list element, a nested field) */
@@ -65,6 +65,12 @@ export interface Keyword<S extends z.ZodType = z.ZodType> {
    * all are such).
    */
   readonly single?: (text: string) => unknown;
+  /**
+   * for a block keyword: `read`, into a value that starts with the fields of
+   * `start` (taken over, not copied). A tagged list puts an element's tag
+   * there, instead of copying the element to put the tag first.
+   */
+  readonly readInto?: (node: ConfNode, cx: ReadCx, start: Record<string, unknown>) => unknown;
   /** one line's value back to config lines (for `many`, called per element) */
   readonly print: (value: any, name: string) => Printed[];
   readonly doc: string;
@@ -171,6 +177,7 @@ export function keyword<S extends z.ZodType>(
     script?: boolean;
     read: Keyword['read'];
     single?: Keyword['single'];
+    readInto?: Keyword['readInto'];
     print: Keyword['print'];
     block?: Block;
     members?: Record<string, Keyword>;
@@ -200,6 +207,7 @@ export function keyword<S extends z.ZodType>(
     script: parts.script ?? false,
     read: parts.read,
     ...(parts.single ? { single: parts.single } : {}),
+    ...(parts.readInto ? { readInto: parts.readInto } : {}),
     print: parts.print,
     doc: parts.doc ?? '',
     ...(parts.block ? { block: parts.block } : {}),
@@ -235,6 +243,7 @@ export function derive<S extends z.ZodType, T extends z.ZodType = S>(
     read: parts.read ?? kw.read,
     // a reader of its own may do more than the one argument's reading
     ...(kw.single && !parts.read ? { single: kw.single } : {}),
+    ...(kw.readInto && !parts.read ? { readInto: kw.readInto } : {}),
     print: kw.print,
     ...(kw.block ? { block: kw.block } : {}),
     ...(kw.members ? { members: { ...kw.members } } : {}),
@@ -534,6 +543,25 @@ export function sub<B extends BlockSpec, H extends z.ZodRawShape = {}>(inner: Bl
   // the head's fields start the block's value: a keyword of the same name would overwrite one
   const clash = headFields.find((f) => f in inner.spec);
   if (clash) throw new Error(`head field ${clash} is also a keyword of the block`);
+  const readInto = (node: ConfNode, cx: ReadCx, start?: Record<string, unknown>): unknown => {
+    let head = start;
+    if (o.head) {
+      const ws = argWords(node, cx, o.head.min, o.head.max);
+      if (ws === INVALID) return INVALID;
+      const read = o.head.read(ws, cx, node);
+      if (read === INVALID) return INVALID;
+      const r = safeParseFast(headSchema(), read);
+      if (!r.success) {
+        reportZod(cx, r.error, node.args[0]?.loc ?? node.keyword.loc, node.keyword.text);
+        return INVALID;
+      }
+      // the reader's fresh object (or zod's copy of it): the block's value can grow from it
+      head = start ? Object.assign(start, r.data) : (r.data as Record<string, unknown>);
+    } else if (node.args.length > 0) {
+      cx.report('TSKAD_W_EXTRA_ARGUMENT', `${node.keyword.text} takes no arguments before '{'; '${node.args[0]!.text}' is ignored`, node.args[0]!.loc);
+    }
+    return cx.bindBlock(inner as unknown as Block, node, head) ?? INVALID;
+  };
   return keyword({
     ...o,
     shape: 'block',
@@ -543,25 +571,8 @@ export function sub<B extends BlockSpec, H extends z.ZodRawShape = {}>(inner: Bl
     absent,
     checked: true,
     block: inner as unknown as Block,
-    read: (node, cx) => {
-      let head: Record<string, unknown> | undefined;
-      if (o.head) {
-        const ws = argWords(node, cx, o.head.min, o.head.max);
-        if (ws === INVALID) return INVALID;
-        const read = o.head.read(ws, cx, node);
-        if (read === INVALID) return INVALID;
-        const r = safeParseFast(headSchema(), read);
-        if (!r.success) {
-          reportZod(cx, r.error, node.args[0]?.loc ?? node.keyword.loc, node.keyword.text);
-          return INVALID;
-        }
-        // the reader's fresh object (or zod's copy of it): the block's value can grow from it
-        head = r.data as Record<string, unknown>;
-      } else if (node.args.length > 0) {
-        cx.report('TSKAD_W_EXTRA_ARGUMENT', `${node.keyword.text} takes no arguments before '{'; '${node.args[0]!.text}' is ignored`, node.args[0]!.loc);
-      }
-      return cx.bindBlock(inner as unknown as Block, node, cx.path, head) ?? INVALID;
-    },
+    read: (node, cx) => readInto(node, cx),
+    readInto,
     print: (v: Record<string, unknown>, name) => {
       const headWords = o.head ? o.head.print(v as never) : [];
       const rest = Object.fromEntries(Object.entries(v).filter(([k]) => !headFields.includes(k)));
@@ -600,6 +611,8 @@ export function tagged<const M extends Record<string, Keyword>>(members: M, o: {
     absent: { required: false, value: [] },
     read: (node, cx) => {
       const { kw, type } = byName.get(node.keyword.text)!;
+      // the tag first, as the copy below puts it
+      if (kw.readInto) return kw.readInto(node, cx, { type });
       const v = kw.read(node, cx);
       if (v === INVALID) return INVALID;
       if (kw.checked) return { type, ...(v as object) };

@@ -100,6 +100,15 @@ test('lists, word blocks, multi-word values and tagged sub-blocks, with source p
   assert.equal(sources.get('inst/0/checks/1')?.line, 14);
 });
 
+test("a tagged element starts with its tag, and a block keyword's readInto starts its value with the fields given", () => {
+  const { value } = bind('vrrp_instance A {\n virtual_router_id 1\n TCP_CHECK {\n connect_port 80\n }\n}');
+  assert.deepEqual(Object.keys(value.inst[0]!.checks[0]!), ['type', 'connectPort']);
+  const kw = root.spec.inst;
+  const inside = bindConfig(block({ wrapper: sub(block({ inst: { ...kw, read: (node, cx) => kw.readInto!(node, cx, { first: 0 }) } })) }), parseLines(['wrapper {', 'vrrp_instance VI_9 {', 'virtual_router_id 9', '}', '}'].map((t, i) => lexLine({ text: t, file: 't.conf', line: i + 1, col: 1 })), new Diagnostics()), new Diagnostics());
+  const inst = (inside.value.wrapper.inst as unknown as Array<Record<string, unknown>>)[0]!;
+  assert.deepEqual(Object.keys(inst).slice(0, 3), ['first', 'name', 'virtualRouterId']);
+});
+
 test('repeated list blocks add up; a repeated scalar warns and the last wins', () => {
   const { value, diag } = bind('vrrp_instance A {\n virtual_router_id 1\n virtual_ipaddress {\n 192.0.2.1\n }\n virtual_ipaddress {\n 192.0.2.2\n }\n priority 5\n priority 6\n}');
   assert.deepEqual(value.inst[0]!.vips.map((v) => v.addr), ['192.0.2.1', '192.0.2.2']);
