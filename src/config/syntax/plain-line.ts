@@ -7,10 +7,15 @@
 // pass that finds it plain.
 import { isBlank, LBRACE, RBRACE, SPACE, TAB } from './chars.js';
 
-/** per char code below 128: 1 where it may not start a plain line, 2 where it may stand nowhere in one */
+/**
+ * per char code below 128: 1 where it may not start a plain line, 2 where it
+ * may stand nowhere in one, 4 where it separates words (isBlank): one look-up
+ * tells the scan what a character is
+ */
 const CLASS = new Uint8Array(128);
 for (const c of ' \t@~') CLASS[c.charCodeAt(0)] = 1;
 for (const c of '$#!"\\{}\'') CLASS[c.charCodeAt(0)] = 3;
+for (let c = 0; c < 128; c++) if (isBlank(c)) CLASS[c]! |= 4;
 
 /**
  * One plain line of a file, as the last scan found it; reused from line to
@@ -47,15 +52,17 @@ export class PlainLine {
     let k = from;
     for (; k < end; k++) {
       const c = text.charCodeAt(k);
-      if (c < 128 && (CLASS[c]! & 2) !== 0) {
+      const cls = c < 128 ? CLASS[c]! : 0;
+      if ((cls & 6) === 0) {
+        if (start < 0) start = k;
+      } else if ((cls & 4) !== 0) {
+        if (start >= 0) this.word(start, k);
+        start = -1;
+      } else {
         if (c !== LBRACE || blanksFrom(text, k + 1) !== end) return false;
         this.brace = k;
         break;
       }
-      if (isBlank(c)) {
-        if (start >= 0) this.word(start, k);
-        start = -1;
-      } else if (start < 0) start = k;
     }
     if (start >= 0) this.word(start, k);
     this.to = trimmedEnd(text, k, from);
