@@ -300,33 +300,36 @@ function findScripts(config: Config): FoundScript[] {
   const path: Array<string | number> = [];
   const inBlock = (b: Block, value: Record<string, unknown>): void => {
     // a script is an object; a block's head (its name, address…) holds none
-    let present: string[] | undefined;
     const fields = scriptFields(b);
+    let first: string | undefined;
+    let count = 0;
     for (let i = 0; i < fields.length; i++) {
-      const v = value[fields[i]!];
-      if (typeof v === 'object' && v !== null) (present ??= []).push(fields[i]!);
+      if (!holdsObject(value, fields[i]!)) continue;
+      first ??= fields[i]!;
+      count++;
     }
-    if (!present) return;
+    // mostly one field is there (a virtual server's real servers, a real server's checkers): no list to make
+    if (count === 0) return;
+    if (count === 1) return inField(b, first!, value);
     // in the value's own order, as a walk of the whole value meets them
-    if (present.length > 1) {
-      const order = Object.keys(value);
-      present.sort((x, y) => order.indexOf(x) - order.indexOf(y));
-    }
-    // indexed: this runs per block of the model, mostly before V8 has optimised it
-    for (let i = 0; i < present.length; i++) {
-      const k = present[i]!;
-      path.push(k);
-      inField(b.spec[k]!, value[k], value);
-      path.pop();
-    }
+    const order = Object.keys(value);
+    const present = fields.filter((k) => holdsObject(value, k)).sort((x, y) => order.indexOf(x) - order.indexOf(y));
+    for (let i = 0; i < present.length; i++) inField(b, present[i]!, value);
   };
-  const inField = (kw: Keyword, v: unknown, parent: unknown): void => {
-    if (!kw.many || !Array.isArray(v)) return inValue(kw, v, parent);
-    for (let i = 0; i < v.length; i++) {
-      path.push(i);
-      inValue(kw, v[i], v);
-      path.pop();
+  /** Field `k` of a value of block `b`. */
+  const inField = (b: Block, k: string, value: Record<string, unknown>): void => {
+    const kw = b.spec[k]!;
+    const v = value[k];
+    path.push(k);
+    if (!kw.many || !Array.isArray(v)) inValue(kw, v, value);
+    else {
+      for (let i = 0; i < v.length; i++) {
+        path.push(i);
+        inValue(kw, v[i], v);
+        path.pop();
+      }
     }
+    path.pop();
   };
   const inValue = (kw: Keyword, v: unknown, parent: unknown): void => {
     if (!isRecord(v)) return walkObjects(v, found, path, parent);
@@ -337,6 +340,8 @@ function findScripts(config: Config): FoundScript[] {
   inBlock(root, config as unknown as Record<string, unknown>);
   return out;
 }
+
+const holdsObject = (value: Record<string, unknown>, k: string): boolean => typeof value[k] === 'object' && value[k] !== null;
 
 /** The block of a tagged keyword's element, by its tag (a real server's checker: HTTP_GET, MISC_CHECK…). */
 const memberBlock = (kw: Keyword, v: Record<string, unknown>): Block | undefined => kw.members![String(v['type'])]?.block;
