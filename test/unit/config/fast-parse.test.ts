@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { z } from 'zod';
 import { BLOCKS } from '../../../src/config/schema/index.js';
 import type { Keyword } from '../../../src/config/schema/dsl.js';
-import { safeParseFast } from '../../../src/config/schema/fast-parse.js';
+import { asIsTest, safeParseFast } from '../../../src/config/schema/fast-parse.js';
 
 /** every zod schema reachable from the keyword tables */
 function allSchemas(): Set<z.ZodType> {
@@ -86,5 +86,22 @@ test('schemas the shortcut does not know go to zod: transforms, superRefine, str
     assert.equal(got.success, want.success);
     if (want.success) assert.deepEqual(got.data, want.data);
     else assert.deepEqual(got.error!.issues, want.error.issues);
+  }
+});
+
+test('the generated tests pass the plain values zod takes unchanged, and only those', () => {
+  const port = z.number().int().min(0).max(65535);
+  const cases: Array<[z.ZodType, unknown[], unknown[]]> = [
+    [port, [0, 80, 65535], [-1, 65536, 1.5, '80', NaN]],
+    [z.number().min(1e-6).max(Infinity), [1e-6, 3, 1e300], [0, -1, Infinity]],
+    [z.string().min(1).max(3).refine((t) => t !== 'no'), ['a', 'abc'], ['', 'abcd', 'no', 1]],
+    [z.enum(['rr', 'wlc']), ['rr', 'wlc'], ['RR', '', undefined]],
+    [z.array(z.object({ from: z.number().int(), to: z.number().int() })), [[], [{ from: 200, to: 299 }]], [[{ to: 299, from: 200 }], [{ from: 200 }], {}]],
+    [z.object({ address: z.string(), port: port.optional() }), [{ address: 'a' }, { address: 'a', port: 80 }], [{ port: 80 }, { address: 'a', port: 80, x: 1 }, { address: 'a', port: undefined }, null]],
+  ];
+  for (const [schema, pass, fail] of cases) {
+    const test = asIsTest(schema);
+    for (const v of pass) assert.equal(test(v), true, `${JSON.stringify(v)} should pass`);
+    for (const v of fail) assert.equal(test(v), false, `${JSON.stringify(v)} should go to zod`);
   }
 });
