@@ -3,10 +3,8 @@
 // a refinement of those, and arrays and plain objects of them).
 // A large configuration checks 100,000s of such values, and zod's general
 // machinery (a context and a result object per call) costs more than the check.
-// The shortcut is read off the zod schema itself, once per schema, and
-// generated as one function whose checks stand in a row (closures chained
-// per check went through call sites that every schema shared, which V8 could
-// not inline); so zod stays the single source of truth: it only ever says "valid" for a value zod would
+// The shortcut is read off the zod schema itself, once per schema, so zod stays
+// the single source of truth: it only ever says "valid" for a value zod would
 // accept unchanged, and anything else (an invalid value, a schema it does not
 // know) goes to zod, which gives the result and its issues as always. Where
 // zod would return a copy of an array or object, the shortcut returns the value
@@ -36,101 +34,78 @@ interface Def {
 
 const defOf = (s: { readonly _zod: { readonly def: unknown } }): Def => s._zod.def as Def;
 
-/**
- * The test being generated: JavaScript source over a value, and what it
- * refers to (refinement functions, enum sets, nested tests) as `d[i]`.
- */
-class Source {
-  readonly refs: unknown[] = [];
-  private names = 0;
-
-  ref(x: unknown): string {
-    this.refs.push(x);
-    return `d[${this.refs.length - 1}]`;
-  }
-
-  /** a fresh local name */
-  name(): string {
-    return `x${this.names++}`;
-  }
-}
-
-/** A number as a literal that reads back as itself, or a reference for one that has none (±Infinity, NaN). */
-const numberLiteral = (n: number, src: Source): string => (Number.isFinite(n) ? `(${String(n)})` : src.ref(n));
-
-/** One refinement of a number or string, on the value `v`; undefined for any the shortcut does not know. */
-function checkSource(d: Def, v: string, src: Source): string | undefined {
+/** One refinement of a number or string as a predicate; undefined for any the shortcut does not know. */
+function checkPredicate(d: Def): Predicate | undefined {
   switch (d.check) {
-    case 'greater_than':
-      return `${v} ${d.inclusive ? '>=' : '>'} ${numberLiteral(d.value as number, src)}`;
-    case 'less_than':
-      return `${v} ${d.inclusive ? '<=' : '<'} ${numberLiteral(d.value as number, src)}`;
+    case 'greater_than': {
+      const min = d.value as number;
+      return d.inclusive ? (v) => (v as number) >= min : (v) => (v as number) > min;
+    }
+    case 'less_than': {
+      const max = d.value as number;
+      return d.inclusive ? (v) => (v as number) <= max : (v) => (v as number) < max;
+    }
     case 'number_format':
-      return d.format === 'safeint' ? `Number.isSafeInteger(${v})` : undefined;
-    case 'min_length':
-      return `${v}.length >= ${d.minimum!}`;
-    case 'max_length':
-      return `${v}.length <= ${d.maximum!}`;
-    case 'custom':
+      return d.format === 'safeint' ? (v) => Number.isSafeInteger(v) : undefined;
+    case 'min_length': {
+      const min = d.minimum!;
+      return (v) => (v as string).length >= min;
+    }
+    case 'max_length': {
+      const max = d.maximum!;
+      return (v) => (v as string).length <= max;
+    }
+    case 'custom': {
       // .refine(): passes when its test says true (superRefine's checks have no such test)
-      return d.fn ? `${src.ref(d.fn)}(${v}) === true` : undefined;
+      const fn = d.fn;
+      return fn ? (v) => fn(v) === true : undefined;
+    }
     default:
       return undefined;
   }
 }
 
-/** `base` and then each check, in order; undefined when a check is not known. */
-function allOf(base: string, checks: Def['checks'], v: string, src: Source): string | undefined {
-  const parts = [base];
+/** The checks all pass; undefined when one of them is not known. */
+function allOf(base: Predicate, checks: Def['checks']): Predicate | undefined {
+  let pred = base;
   for (const c of checks ?? []) {
-    const part = checkSource(c._zod.def, v, src);
-    if (part === undefined) return undefined;
-    parts.push(part);
+    const p = checkPredicate(c._zod.def);
+    if (!p) return undefined;
+    const before = pred;
+    pred = (v) => before(v) && p(v);
   }
-  return `(${parts.join(' && ')})`;
+  return pred;
 }
 
-/** An expression, true only for values `v` the schema accepts as they are. */
-function compile(schema: z.ZodType, v: string, src: Source): string | undefined {
+/** A predicate that is true only for values the schema accepts as they are. */
+function compile(schema: z.ZodType): Predicate | undefined {
   const d = defOf(schema);
   if (d.coerce) return undefined;
   switch (d.type) {
     case 'number':
       // z.number() refuses NaN and ±Infinity
-      return allOf(`typeof ${v} === 'number' && Number.isFinite(${v})`, d.checks, v, src);
+      return allOf((v) => typeof v === 'number' && Number.isFinite(v), d.checks);
     case 'string':
-      return allOf(`typeof ${v} === 'string'`, d.checks, v, src);
+      return allOf((v) => typeof v === 'string', d.checks);
     case 'boolean':
-      return d.checks?.length ? undefined : `typeof ${v} === 'boolean'`;
+      return d.checks?.length ? undefined : (v) => typeof v === 'boolean';
     case 'optional':
       // undefined goes to zod: within an object, an absent key is not the same as one set to undefined
-      return compile(d.innerType!, v, src);
+      return compile(d.innerType!);
     case 'array': {
-      const element = generate(d.element!);
-      return element && allOf(`Array.isArray(${v}) && ${v}.every(${src.ref(element)})`, d.checks, v, src);
+      const element = compile(d.element!);
+      return element && allOf((v) => Array.isArray(v) && v.every(element), d.checks);
     }
-    case 'object': {
-      const object = d.catchall || d.checks?.length ? undefined : generateObject(d.shape!);
-      return object && `${src.ref(object)}(${v})`;
-    }
+    case 'object':
+      return d.catchall || d.checks?.length ? undefined : compileObject(d.shape!);
     case 'enum': {
       // the values zod itself matches against (a native enum's reverse mappings left out)
       const values = (schema._zod as { values?: ReadonlySet<unknown> }).values;
-      return values && !d.checks?.length ? `${src.ref(values)}.has(${v})` : undefined;
+      return values && !d.checks?.length ? (v) => values.has(v) : undefined;
     }
     default:
       return undefined;
   }
-}
-
-/** A function of `body` (statements over `v`, its references in `d`). */
-const made = (src: Source, body: string): Predicate => new Function('d', `return function test(v) {\n${body}\n};`)(src.refs) as Predicate;
-
-/** The schema's test as one function, or undefined for a schema the shortcut does not know. */
-function generate(schema: z.ZodType): Predicate | undefined {
-  const src = new Source();
-  const test = compile(schema, 'v', src);
-  return test === undefined ? undefined : made(src, `return ${test};`);
 }
 
 /**
@@ -138,23 +113,28 @@ function generate(schema: z.ZodType): Predicate | undefined {
  * zod's output has them), each value passing its field, no required field
  * missing; zod would strip unknown keys, so there must be none.
  */
-function generateObject(shape: Readonly<Record<string, z.ZodType>>): Predicate | undefined {
-  const src = new Source();
-  const steps = [
-    "if (typeof v !== 'object' || v === null || Object.getPrototypeOf(v) !== Object.prototype) return false;",
-    'const keys = Object.keys(v);',
-    'let k = 0;',
-  ];
+function compileObject(shape: Readonly<Record<string, z.ZodType>>): Predicate | undefined {
+  const fields: Array<{ key: string; optional: boolean; pred: Predicate }> = [];
   for (const [key, schema] of Object.entries(shape)) {
-    const x = src.name();
-    const test = compile(schema, x, src);
-    if (test === undefined) return undefined;
-    const name = JSON.stringify(key);
-    const absent = defOf(schema).type === 'optional' ? '' : ' else return false;';
-    steps.push(`if (keys[k] === ${name}) { const ${x} = v[${name}]; if (!${test}) return false; k++; }${absent}`);
+    const pred = compile(schema);
+    if (!pred) return undefined;
+    fields.push({ key, optional: defOf(schema).type === 'optional', pred });
   }
-  steps.push('return k === keys.length;');
-  return made(src, steps.join('\n'));
+  return (v) => {
+    if (typeof v !== 'object' || v === null || Object.getPrototypeOf(v) !== Object.prototype) return false;
+    const o = v as Record<string, unknown>;
+    const keys = Object.keys(o);
+    let k = 0;
+    // indexed: a test run per value, often before V8 has optimised it, should not make an iterator per run
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i]!;
+      if (keys[k] === f.key) {
+        if (!f.pred(o[f.key])) return false;
+        k++;
+      } else if (!f.optional) return false;
+    }
+    return k === keys.length;
+  };
 }
 
 const compiled = new WeakMap<z.ZodType, Predicate | null>();
@@ -167,7 +147,7 @@ const compiled = new WeakMap<z.ZodType, Predicate | null>();
 export function asIsTest(schema: z.ZodType): Predicate {
   let pred = compiled.get(schema);
   if (pred === undefined) {
-    pred = generate(schema) ?? null;
+    pred = compile(schema) ?? null;
     compiled.set(schema, pred);
   }
   return pred ?? never;
