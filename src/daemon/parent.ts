@@ -5,11 +5,13 @@
 import { formatDiagnostic } from '../config/diagnostics.js';
 import { loadConfig } from '../config/load.js';
 import { packageVersion } from '../cli/package.js';
+import { loadNative } from '../net/native.js';
 import { daemonLogger } from '../observe/log.js';
 import { realScheduler } from '../vrrp/scheduler.js';
 import { exitOf, forkSelf, launchChild, releaseParent, reportUp, thisCommand, whenUp } from './child-process.js';
 import { removePidFile, writePidFile } from './pidfile.js';
 import type { Prepared } from './prepare.js';
+import { applyTuning, SUPERVISOR_TUNING } from './process-tuning.js';
 import { EXIT } from './respawn.js';
 import { sdNotifier } from './sd-notify.js';
 import { logFlags, readOptionsOf, type DaemonFlags } from './settings.js';
@@ -81,6 +83,7 @@ export async function runParent(flags: DaemonFlags, { loaded, settings }: Prepar
     },
     log,
   );
+  if (signals.stopsNatively) applyTuning(SUPERVISOR_TUNING, log, loadNative());
   if (background) {
     supervisor.onReady(() => {
       reportUp();

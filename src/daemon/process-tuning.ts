@@ -11,9 +11,10 @@
 // collection, a reload's parse of a large configuration), and a killed VRRP
 // process is a failover. The soft limit stays half the configured value and
 // its SIGXCPU is logged, as keepalived logs it. Without realtime, the
-// process asks for the shortest EEVDF slice (VRRP_SLICE_NS, Linux >= 6.12):
+// process asks for the shortest EEVDF slice (SHORT_SLICE_NS, Linux >= 6.12):
 // a short slice lets its timer's wakeup preempt a busy neighbour at once, so
-// an advert no longer waits out the other task's slice (measured on 2 vCPUs
+// an advert no longer waits out the other task's slice; the supervisor asks
+// for it too, as it passes a stop signal on (measured on 2 vCPUs
 // with two busy loops: wakeup lateness p99 3.1 ms with the default slice,
 // 0.08-0.22 ms with this one). And vrrp_no_swap is not
 // applied, with a warning: V8 releases heap pages with madvise, which the
@@ -26,7 +27,7 @@ import type { ProcessTuningCalls } from '../net/native.js';
 
 export const MIN_HARD_RTTIME_US = 2_000_000;
 /** the kernel's shortest slice; the VRRP process runs far less than this at most wakeups */
-export const VRRP_SLICE_NS = 100_000;
+export const SHORT_SLICE_NS = 100_000;
 
 export interface ProcessTuning {
   /** nice(2) value, applied when not realtime (keepalived's order) */
@@ -46,8 +47,11 @@ export const vrrpTuning = (g: GlobalDefs): ProcessTuning => ({
   rlimitRttimeUs: g.vrrpRlimitRttime,
   noSwap: g.vrrpNoSwap,
   ...(g.vrrpCpuAffinity !== undefined && { cpuAffinity: g.vrrpCpuAffinity }),
-  sliceNs: VRRP_SLICE_NS,
+  sliceNs: SHORT_SLICE_NS,
 });
+
+/** The supervisor's: the short slice alone, for its wakeup passes a stop signal on to the VRRP process (signal-watch.ts). */
+export const SUPERVISOR_TUNING: ProcessTuning = { nice: 0, rlimitRttimeUs: 0, noSwap: false, sliceNs: SHORT_SLICE_NS };
 
 /** Applies `t` to this thread; each setting the kernel refuses is logged and the rest still applied, as keepalived does. */
 export function applyTuning(t: ProcessTuning, log: Pick<Logger, 'info' | 'warn'>, calls: ProcessTuningCalls, nice: (n: number) => void = (n) => setPriority(n)): void {

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { applyTuning, MIN_HARD_RTTIME_US, VRRP_SLICE_NS, vrrpTuning } from '../../../src/daemon/process-tuning.js';
+import { applyTuning, MIN_HARD_RTTIME_US, SHORT_SLICE_NS, SUPERVISOR_TUNING, vrrpTuning } from '../../../src/daemon/process-tuning.js';
 import { loadModel } from '../vrrp/instance-fakes.js';
 import { repoPath } from '../../helpers/repo.js';
 
@@ -33,7 +33,7 @@ function calls(globals: string, fail: readonly string[] = []) {
 }
 
 test('nothing configured: only the short scheduler slice', () => {
-  assert.deepEqual(calls('router_id r1').made, [`setSlice(${VRRP_SLICE_NS})`]);
+  assert.deepEqual(calls('router_id r1').made, [`setSlice(${SHORT_SLICE_NS})`]);
 });
 
 test("realtime first, with its CPU limit (soft at half; the hard one never under the floor); then nice is not used, as keepalived's", () => {
@@ -41,9 +41,21 @@ test("realtime first, with its CPU limit (soft at half; the hard one never under
   assert.deepEqual(calls('vrrp_rt_priority 1\nvrrp_rlimit_rttime 5000000').made, ['setRealtime(1)', 'setRealtimeLimit(2500000, 5000000)']);
 });
 
+test("the supervisor's: the short slice alone", () => {
+  const made: string[] = [];
+  const call = (name: string) => () => void made.push(name);
+  applyTuning(SUPERVISOR_TUNING, { info: () => undefined, warn: () => undefined } as never, {
+    setRealtime: call('setRealtime'),
+    setRealtimeLimit: call('setRealtimeLimit'),
+    setAffinity: call('setAffinity'),
+    setSlice: (ns) => void made.push(`setSlice(${ns})`),
+  }, call('nice'));
+  assert.deepEqual(made, [`setSlice(${SHORT_SLICE_NS})`]);
+});
+
 test('nice and CPU affinity; vrrp_no_swap is warned about, not applied', () => {
   const r = calls('vrrp_priority -10\nvrrp_no_swap\nvrrp_cpu_affinity 0 1');
-  assert.deepEqual(r.made, ['nice(-10)', `setSlice(${VRRP_SLICE_NS})`, 'setAffinity([0,1])']);
+  assert.deepEqual(r.made, ['nice(-10)', `setSlice(${SHORT_SLICE_NS})`, 'setAffinity([0,1])']);
   assert.deepEqual(r.warned, ['vrrp_no_swap is not applied: Node aborts when its heap is locked in memory']);
 });
 
@@ -81,7 +93,7 @@ test('the real slice call: the thread gets the EEVDF slice, its nice value is ke
     const read = (f) => { const s = fs.readFileSync(f, 'utf8'); return { slice: /se\\.slice\\s*:\\s*(\\d+)/.exec(s)?.[1], prio: /^prio\\s*:\\s*(\\d+)/m.exec(s)[1] }; };
     require('os').setPriority(5);
     const before = read('/proc/thread-self/sched');
-    n.setSlice(${VRRP_SLICE_NS});
+    n.setSlice(${SHORT_SLICE_NS});
     const after = read('/proc/thread-self/sched');
     const child = require('child_process').spawnSync('cat', ['/proc/self/sched'], { encoding: 'utf8' }).stdout;
     console.log(JSON.stringify({ before, after, child: /se\\.slice\\s*:\\s*(\\d+)/.exec(child)?.[1] }));`;
@@ -90,6 +102,6 @@ test('the real slice call: the thread gets the EEVDF slice, its nice value is ke
   const got = JSON.parse(r.stdout) as { before: { slice?: string; prio: string }; after: { slice?: string; prio: string }; child?: string };
   assert.equal(got.after.prio, '125', 'nice 5 kept');
   assert.ok(got.before.slice !== undefined, 'this kernel shows se.slice (Linux >= 6.12)');
-  assert.equal(got.after.slice, String(VRRP_SLICE_NS));
+  assert.equal(got.after.slice, String(SHORT_SLICE_NS));
   assert.equal(got.child, got.before.slice, 'a forked child has the default slice again');
 });
