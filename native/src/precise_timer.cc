@@ -53,7 +53,7 @@ void PreciseTimer::Arm(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 1 || !info[0].IsNumber()) throw Napi::TypeError::New(env, "arm(delayMs: number, prelude?: PreludeOp[])");
   if (fd_ < 0) throw Napi::Error::New(env, "arm: the timer is closed");
-  prelude_ = prelude::ParseOptional(env, info[1]);
+  prelude_ = parsed_.Of(env, info[1]);
   double delay_ms = info[0].As<Napi::Number>().DoubleValue();
   int64_t delay_ns = std::isfinite(delay_ms) && delay_ms > 0 ? static_cast<int64_t>(std::ceil(delay_ms * 1e6)) : 1;
   if (delay_ns < 1) delay_ns = 1;

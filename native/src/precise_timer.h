@@ -33,4 +33,5 @@ class PreciseTimer : public Napi::ObjectWrap<PreciseTimer> {
   Napi::AsyncContext async_context_;
   // for the armed expiry only: a re-arm or disarm replaces it
   prelude::Ops prelude_;
+  prelude::ParsedOps parsed_;
 };

@@ -156,6 +156,15 @@ Ops ParseOptional(Napi::Env env, const Napi::Value& ops) {
   return Parse(env, ops.As<Napi::Array>());
 }
 
+Ops ParsedOps::Of(Napi::Env env, const Napi::Value& ops) {
+  if (ops.IsUndefined()) return Ops{};
+  if (from_.IsEmpty() || !ops.StrictEquals(from_.Value())) {
+    ops_ = ParseOptional(env, ops);
+    from_ = Napi::Persistent(ops.As<Napi::Object>());
+  }
+  return ops_;
+}
+
 std::optional<std::vector<int>> RunOnce(Ops& pending) {
   const Ops ops = std::move(pending);
   pending.clear();

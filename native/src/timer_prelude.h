@@ -39,6 +39,19 @@ Ops Parse(Napi::Env env, const Napi::Array& ops);
 // The ops of an optional argument: an array of ops, or none for undefined / absent.
 Ops ParseOptional(Napi::Env env, const Napi::Value& ops);
 
+// The ops of the array parsed last, kept with a reference to it: an array
+// armed again is not parsed again. A backup re-arms its master-down timer at
+// every advert it hears, with the takeover prelude it keeps (the JavaScript
+// side never changes an ops array once made).
+class ParsedOps {
+ public:
+  Ops Of(Napi::Env env, const Napi::Value& ops);
+
+ private:
+  Napi::ObjectReference from_;
+  Ops ops_;
+};
+
 // Runs each op in order, once: errno per op, 0 when done, and `ops` is left
 // empty. nullopt when there were none, or, with nothing done, when a VRRP
 // socket the ops send on has a packet waiting.
