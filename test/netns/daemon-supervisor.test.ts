@@ -9,12 +9,13 @@
 // Skew_Time (§6.4.2), and everything stops within child_wait_time.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { requireTools, run } from '../../src/lab/command.js';
 import { createLab, type Lab } from '../../src/lab/topology.js';
 import type { Daemon } from '../../src/lab/daemon.js';
 import { watchAdverts, type AdvertWatch, type SeenAdvert } from '../../src/lab/adverts.js';
 import { renderConfig } from '../../src/lab/config-template.js';
+import { SHORT_SLICE_NS } from '../../src/daemon/process-tuning.js';
 import { commOf, pidsIn, readPid, runtimeDirOf, startTskad, statusJson, tskadArgv } from './daemon-lab.js';
 
 const VIP = '192.0.2.200';
@@ -60,6 +61,12 @@ describe('tskad supervisor and VRRP child in the lab', () => {
     assert.equal(commOf(parent), 'tskad');
     assert.equal(commOf(child), 'tskad_vrrp');
     assert.ok(!existsSync(r1.files.checkersPidFile), 'no checker process, no checker pid file');
+  });
+
+  test("the supervisor and the VRRP child run on the short scheduler slice (Linux >= 6.12's EEVDF), so that a wakeup preempts a busy neighbour", () => {
+    const slice = (pid: number) => /^se\.slice\s*:\s*(\d+)/m.exec(readFileSync(`/proc/${pid}/sched`, 'utf8'))?.[1];
+    assert.equal(slice(readPid(r1.files.pidFile)), String(SHORT_SLICE_NS));
+    assert.equal(slice(readPid(r1.files.vrrpPidFile)), String(SHORT_SLICE_NS));
   });
 
   test('a second tskad on the same pid files refuses to start, and the first runs on', async () => {
