@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isIP } from 'node:net';
 import fc from 'fast-check';
-import { ipVersion, plainIpv6 } from '../../../src/config/ip-version.js';
+import { ipVersion } from '../../../src/config/ip-version.js';
+import { plainIpv6 } from '../../../src/net/ip.js';
 
 test('the same answer as net.isIP, the first time and after', () => {
   for (const s of ['192.0.2.1', '2001:db8::1', 'fe80::1%eth0', '192.0.2.01', '300.1.1.1', '', 'host', '::ffff:192.0.2.1', '2001:db8::1']) {
