@@ -5,6 +5,7 @@
 // the plan lists, times each takeover, and leaves it alone for the steady
 // window; the capture on the bridge runs throughout and gives the advert
 // periods. Everything the lab made is gone when this returns or throws.
+import { SHORT_SLICE_NS } from '../../src/daemon/process-tuning.js';
 import { requireTools, wallClock } from '../../src/lab/command.js';
 import type { DaemonKind } from '../../src/lab/daemon.js';
 import { createLab } from '../../src/lab/topology.js';
@@ -15,6 +16,7 @@ import { advertPeriods } from './stats.js';
 import { steadyWindow, type SteadyUsage, type SteadyWindow } from './steady.js';
 import { portSwitch, type PortSwitch } from './switch-port.js';
 import { captureWire, isAdvert } from './wire.js';
+import { buildWakeupFloor } from '../wakeup-floor.js';
 
 interface Measured {
   readonly scenario: string;
@@ -35,6 +37,8 @@ export interface PairRun extends Measured {
   readonly whole: readonly number[];
   /** those of the steady window alone, when there was one */
   readonly steady: readonly number[];
+  /** the periods a bare C sleeper at advert_int saw in the steady window: the machine's floor */
+  readonly floor: readonly number[];
 }
 
 export type SteadySample = Measured & SteadyUsage;
@@ -63,6 +67,7 @@ export async function runFailoverBench({ plan, progress = () => undefined }: Ben
   const failovers: FailoverSample[] = [];
   const runs: PairRun[] = [];
   const steady: SteadySample[] = [];
+  const floor = buildWakeupFloor(SHORT_SLICE_NS);
   const lab = await createLab({ routers: 2, ipv6: false, prefix: BENCH_PREFIX });
   try {
     const wire = await captureWire(lab);
@@ -81,7 +86,7 @@ export async function runFailoverBench({ plan, progress = () => undefined }: Ben
                 progress(describeFailover(name, kind, times));
               }
             }
-            const window = scenario.steadySeconds > 0 ? await steadyWindow(pair, scenario.steadySeconds) : undefined;
+            const window = scenario.steadySeconds > 0 ? await steadyWindow(pair, scenario.steadySeconds, floor) : undefined;
             for (const u of window?.usage ?? []) steady.push({ scenario: name, kind, ...u });
             runs.push(runOf(pair, scenario, name, window));
             await pair.stop();
@@ -94,6 +99,7 @@ export async function runFailoverBench({ plan, progress = () => undefined }: Ben
     }
   } finally {
     await lab.destroy();
+    floor.close();
   }
   return { plan: plan.name, seconds: (wallClock() - t0) / 1000, scenarios: plan.scenarios.map(scenarioName), failovers, runs, steady };
 }
@@ -102,7 +108,7 @@ function runOf(pair: Pair, scenario: Scenario, name: string, window: SteadyWindo
   const intervalMs = scenario.advertInt * 1000;
   const adverts = pair.wire.events.filter(isAdvert).filter((a) => a.at >= pair.startedAt && a.vrid === VRID[pair.kind]);
   const steady = window ? adverts.filter((a) => a.at >= window.from && a.at <= window.to) : [];
-  return { scenario: name, kind: pair.kind, intervalMs, unsolicited: pair.unsolicited, whole: advertPeriods(adverts, intervalMs), steady: advertPeriods(steady, intervalMs) };
+  return { scenario: name, kind: pair.kind, intervalMs, unsolicited: pair.unsolicited, whole: advertPeriods(adverts, intervalMs), steady: advertPeriods(steady, intervalMs), floor: window?.floor ?? [] };
 }
 
 const ms = (x: number): string => `${x.toFixed(1)} ms`;

@@ -2,11 +2,13 @@
 // and its resident memory at the end, by role — the master sends an advert
 // every interval, the backup receives them (RFC 5798 §6.4.2–6.4.3). A
 // takeover nobody caused in the window (at 0.02 s, a master silent for
-// 72 ms) is counted by the pair.
+// 72 ms) is counted by the pair. A bare C sleeper at the same interval runs
+// beside them (wakeup-floor.c): the machine's floor for the master's jitter.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { wallClock } from '../../src/lab/command.js';
 import { other, type Pair } from './pair.js';
 import { usageOf } from './resources.js';
+import type { WakeupFloor } from '../wakeup-floor.js';
 
 export type Role = 'master' | 'backup';
 
@@ -25,9 +27,11 @@ export interface SteadyWindow {
   readonly from: number;
   readonly to: number;
   readonly usage: readonly SteadyUsage[];
+  /** the periods the C sleeper saw in the window, ms */
+  readonly floor: readonly number[];
 }
 
-export async function steadyWindow(pair: Pair, seconds: number): Promise<SteadyWindow> {
+export async function steadyWindow(pair: Pair, seconds: number, floor: WakeupFloor): Promise<SteadyWindow> {
   const roles = [
     { role: 'master' as const, router: pair.master },
     { role: 'backup' as const, router: other(pair.master) },
@@ -35,7 +39,7 @@ export async function steadyWindow(pair: Pair, seconds: number): Promise<SteadyW
   const pids = roles.map((r) => pair.daemon(r.router).process.pid);
   const t0 = wallClock();
   const before = pids.map(usageOf);
-  await sleep(seconds * 1000);
+  const [floorPeriods] = await Promise.all([floor.run(pair.facts.advertInt * 1000, seconds), sleep(seconds * 1000)]);
   const after = pids.map(usageOf);
   const t1 = wallClock();
   for (const { router } of roles) if (!pair.daemon(router).process.running()) throw new Error(`${pair.kind} on ${router} exited in the steady window`);
@@ -46,5 +50,5 @@ export async function steadyWindow(pair: Pair, seconds: number): Promise<SteadyW
     rssKiB: after[i]!.rssKiB,
   }));
   await pair.recover();
-  return { from: t0, to: t1, usage };
+  return { from: t0, to: t1, usage, floor: floorPeriods };
 }

@@ -7,13 +7,15 @@
 // process of its own beside it (started first, and warmed up before the
 // daemon starts), or none; or, for tskad, one process running both
 // (child.ts). Once r1 is master and the load has warmed up, a window of the
-// plan's length gives the advert periods on the wire, the checks made, and
-// the CPU each side used. Everything the lab made is gone when this returns
+// plan's length gives the advert periods on the wire, the checks made, the
+// CPU each side used, and the periods a bare C sleeper beside them saw (the
+// machine's floor, wakeup-floor.c). Everything the lab made is gone when this returns
 // or throws.
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SHORT_SLICE_NS } from '../../src/daemon/process-tuning.js';
 import { requireTools, wallClock } from '../../src/lab/command.js';
 import { renderConfig } from '../../src/lab/config-template.js';
 import { daemonCommand, startDaemon } from '../../src/lab/daemon.js';
@@ -21,6 +23,7 @@ import type { LabProcess } from '../../src/lab/process.js';
 import { createLab, type Lab } from '../../src/lab/topology.js';
 import { usageOf } from '../failover/resources.js';
 import { captureWire, isAdvert, type WireAdvert, type WireCapture } from '../failover/wire.js';
+import { buildWakeupFloor, type WakeupFloor } from '../wakeup-floor.js';
 import { COUNTERS_PREFIX, READY_LINE, type ChildOptions, type ChildRole, type CountersLine } from './protocol.js';
 import type { LoadOptions } from './load.js';
 import { instanceConfig, roundOrder, VIP, VRID, type Interval, type LoadPlan, type Plan, type Row } from './plan.js';
@@ -35,6 +38,8 @@ export interface RowSample extends Row {
   readonly seconds: number;
   /** r1's advert periods on the wire in the window, ms */
   readonly periods: readonly number[];
+  /** the periods a bare C sleeper at advert_int saw in the window, ms: the machine's floor (wakeup-floor.c) */
+  readonly floor: readonly number[];
   /** checks finished per second in the window; 0 idle */
   readonly checksPerSecond: number;
   readonly checksFailed: number;
@@ -84,6 +89,7 @@ export async function runIsolationBench({ plan, progress = () => undefined }: Be
   requireTools({ ip: 'iproute2', tcpdump: 'tcpdump', keepalived: 'keepalived' });
   const t0 = wallClock();
   const samples: RowSample[] = [];
+  const floor = buildWakeupFloor(SHORT_SLICE_NS);
   const lab = await createLab({ routers: 1, ipv6: false, prefix: BENCH_PREFIX });
   try {
     const host = lab.client.links[0]!.ipv4;
@@ -101,7 +107,7 @@ export async function runIsolationBench({ plan, progress = () => undefined }: Be
       for (const interval of plan.intervals) {
         for (let round = 0; round < interval.rounds; round++) {
           for (const row of roundOrder(round)) {
-            const result = await measureRow(lab, wire, load, plan, interval, row, round);
+            const result = await measureRow(lab, wire, load, floor, plan, interval, row, round);
             samples.push(result);
             progress(describeRow(result));
           }
@@ -112,6 +118,7 @@ export async function runIsolationBench({ plan, progress = () => undefined }: Be
     }
   } finally {
     await lab.destroy();
+    floor.close();
   }
   return { plan: plan.name, load: plan.load, seconds: (wallClock() - t0) / 1000, samples };
 }
@@ -167,7 +174,7 @@ async function terminate(p: LabProcess): Promise<void> {
   }
 }
 
-async function measureRow(lab: Lab, wire: WireCapture, load: LoadOptions, plan: Plan, interval: Interval, row: Row, round: number): Promise<RowSample> {
+async function measureRow(lab: Lab, wire: WireCapture, load: LoadOptions, floor: WakeupFloor, plan: Plan, interval: Interval, row: Row, round: number): Promise<RowSample> {
   if (await lab.holds(ROUTER, VIP)) throw new Error(`${ROUTER} holds ${VIP} before ${row.kind} ${row.arrangement} starts`);
   const conf = join(lab.dir, `${row.kind}-${interval.advertInt}.conf`);
   writeFileSync(conf, renderConfig(instanceConfig(interval.advertInt, plan.rtPriority)));
@@ -188,7 +195,7 @@ async function measureRow(lab: Lab, wire: WireCapture, load: LoadOptions, plan: 
     const from = wallClock();
     const before = usageOf(running.vrrp.pid);
     const checkerBefore = running.checker && usageOf(running.checker.pid);
-    await sleep(interval.seconds * 1000);
+    const [floorPeriods] = await Promise.all([floor.run(interval.advertInt * 1000, interval.seconds), sleep(interval.seconds * 1000)]);
     const after = usageOf(running.vrrp.pid);
     const checkerAfter = running.checker && usageOf(running.checker.pid);
     const to = wallClock();
@@ -206,6 +213,7 @@ async function measureRow(lab: Lab, wire: WireCapture, load: LoadOptions, plan: 
       intervalMs,
       seconds,
       periods: periodsOf(adverts),
+      floor: floorPeriods,
       checksPerSecond: checks.perSecond,
       checksFailed: checks.failed,
       daemonCpu: (after.cpuSeconds - before.cpuSeconds) / seconds,

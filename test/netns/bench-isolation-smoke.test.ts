@@ -3,8 +3,9 @@
 // short run of every row — tskad idle, split and in one process, keepalived
 // idle and split — with the heavy stand-in checker load: adverts measured on
 // the wire at about the interval, the load carried at about its rate with
-// no failed checks, CPU read for each side, and nothing left behind. The
-// bench reports against the 1 ms goal; it does not assert it.
+// no failed checks, CPU read for each side, the machine's floor measured
+// beside each window, and nothing left behind. The bench reports against
+// the 1 ms goal; it does not assert it.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { listNamespaces } from '../../src/lab/namespaces.js';
@@ -22,6 +23,8 @@ describe('bench:isolation report', () => {
       intervalMs,
       seconds: 3,
       periods,
+      // the C sleeper: 0.5 ms late once
+      floor: [intervalMs + 0.5, intervalMs - 0.5, intervalMs],
       checksPerSecond: arrangement === 'idle' ? 0 : 990 + 10 * round,
       checksFailed: round,
       daemonCpu: 0.01,
@@ -48,10 +51,10 @@ describe('bench:isolation report', () => {
       'in the order of the rows, whatever the order measured',
     );
     // two rounds together: every period, the checks per second weighted by the windows, the failures summed
-    assert.match(text, /^0\.02 s +tskad +in the VRRP process +5 +0\.000 +15\.000 +15\.000 +0\.000 +995 +1 +0\.010 +-$/m);
+    assert.match(text, /^0\.02 s +tskad +in the VRRP process +5 +0\.000 +15\.000 +15\.000 +0\.000 +0\.500 +995 +1 +0\.010 +-$/m);
     assert.match(text, /^0\.02 s +tskad +none +3 .* +- +- +0\.010 +-$/m);
-    assert.match(text, /^ {2}met at 0\.02 s: tskad split p99 0\.200 ms < 1 ms \(tskad in one process 15\.000 ms; tskad idle 0\.100 ms; keepalived split 0\.300 ms\)$/m);
-    assert.match(text, /^ {2}missed at 1 s: tskad split p99 2\.000 ms ≥ 1 ms$/m);
+    assert.match(text, /^ {2}met at 0\.02 s: tskad split p99 0\.200 ms < 1 ms \(tskad in one process 15\.000 ms; tskad idle 0\.100 ms; keepalived split 0\.300 ms; the floor beside it 0\.500 ms\)$/m);
+    assert.match(text, /^ {2}missed at 1 s: tskad split p99 2\.000 ms ≥ 1 ms \(the floor beside it 0\.500 ms\)$/m);
   });
 });
 
@@ -76,6 +79,9 @@ describe('bench:isolation, a few seconds of each row', () => {
       assert.ok(r.periods.length >= 0.5 * (seconds / advertInt), what);
       assert.ok(Math.abs(median(r.periods) - r.intervalMs) < 0.1 * r.intervalMs, `${what}: median period ${median(r.periods)} ms`);
       assert.ok(r.daemonCpu > 0 && r.daemonCpu < 2, what);
+      // the C sleeper beside the window: one period per interval, less the first
+      assert.equal(r.floor.length, Math.round(seconds / advertInt) - 1, what);
+      assert.ok(Math.abs(median(r.floor) - r.intervalMs) < 0.1 * r.intervalMs, `${what}: median floor period ${median(r.floor)} ms`);
       if (r.arrangement === 'idle') {
         assert.equal(r.checksPerSecond, 0, what);
         assert.equal(r.checkerCpu, undefined, what);

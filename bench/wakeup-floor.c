@@ -1,0 +1,57 @@
+/*
+ * The machine's own floor for a periodic sender: a C program that only
+ * sleeps to absolute deadlines one period apart (clock_nanosleep,
+ * CLOCK_MONOTONIC, TIMER_ABSTIME), as a VRRP master's advert timer does, and
+ * prints each period it saw, in µs, one per line. On a virtual machine whose
+ * idle vCPUs the host must wake, this alone can miss a deadline by
+ * milliseconds; a daemon's advert jitter cannot be judged below it.
+ *
+ * usage: wakeup-floor PERIOD_US SECONDS [SLICE_NS]
+ * SLICE_NS asks for the EEVDF slice tskad's VRRP process asks for
+ * (sched_setattr, Linux 6.12 and later; ignored before).
+ */
+#define _GNU_SOURCE
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+struct sched_attr_v1 {
+  uint32_t size, policy;
+  uint64_t flags;
+  int32_t nice;
+  uint32_t priority;
+  uint64_t runtime, deadline, period;
+};
+
+static int64_t ns_of(const struct timespec* t) { return (int64_t)t->tv_sec * 1000000000 + t->tv_nsec; }
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    fprintf(stderr, "usage: wakeup-floor PERIOD_US SECONDS [SLICE_NS]\n");
+    return 2;
+  }
+  const int64_t period_ns = atoll(argv[1]) * 1000;
+  const int64_t count = (int64_t)(atof(argv[2]) * 1e9 / (double)period_ns);
+  if (argc > 3) {
+    struct sched_attr_v1 a = {.size = sizeof a, .runtime = (uint64_t)atoll(argv[3])};
+    syscall(SYS_sched_setattr, 0, &a, 0);
+  }
+  struct timespec due;
+  clock_gettime(CLOCK_MONOTONIC, &due);
+  int64_t last = -1;
+  for (int64_t i = 0; i < count; i++) {
+    int64_t next = ns_of(&due) + period_ns;
+    due.tv_sec = next / 1000000000;
+    due.tv_nsec = next % 1000000000;
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &due, NULL) != 0) {
+    }
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (last >= 0) printf("%.3f\n", (double)(ns_of(&now) - last) / 1000.0);
+    last = ns_of(&now);
+  }
+  return 0;
+}
