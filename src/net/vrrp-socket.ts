@@ -271,7 +271,8 @@ class Ipv4VrrpSocket implements VrrpSocket {
         source: ip.src,
         destination: ip.dst,
         ttl: ip.ttl,
-        multicast: isMulticast(ipToBytes(ip.dst)),
+        // from the header's bytes, not the text decodeIpv4 made of them
+        multicast: isMulticast(buffer.subarray(16, 20)),
         ifindex: this.ifindex,
         age: this.fd === undefined ? -1 : stamps.receiveAge(this.fd),
       });

@@ -122,7 +122,9 @@ class TimerfdScheduler implements Scheduler {
   private rearmSoon(): void {
     if (this.rearmQueued) return;
     this.rearmQueued = true;
-    queueMicrotask(() => {
+    // a promise job, not queueMicrotask, which makes an AsyncResource each
+    // time: 12% of a 0.02 s backup's JavaScript went to that (--cpu-prof)
+    void Promise.resolve().then(() => {
       this.rearmQueued = false;
       this.arm();
     });
