@@ -9,8 +9,37 @@ const isV6 = (addr: string): boolean => plainIpv6(addr) || isIPv6(addr);
 
 export const familyOf = (addr: string): Family | undefined => (isIPv4(addr) ? 4 : isV6(addr) ? 6 : undefined);
 
+/**
+ * A dotted quad's four octets, by net.isIPv4's rule (decimal, no leading
+ * zero, each at most 255), or undefined: without its regular expression and
+ * the split, for a received advert's pseudo-header, twice a packet.
+ */
+function dottedQuad(addr: string): Buffer | undefined {
+  const out = Buffer.allocUnsafe(4);
+  let part = 0;
+  let value = 0;
+  let digits = 0;
+  for (let i = 0; i <= addr.length; i++) {
+    // the end closes the last octet as a dot does
+    const c = i < addr.length ? addr.charCodeAt(i) : DOT;
+    if (c === DOT) {
+      if (digits === 0 || part === 4) return undefined;
+      out[part++] = value;
+      value = 0;
+      digits = 0;
+    } else if (c >= ZERO && c <= ZERO + 9 && !(digits > 0 && value === 0)) {
+      value = value * 10 + (c - ZERO);
+      if (++digits > 3 || value > 255) return undefined;
+    } else return undefined;
+  }
+  return part === 4 ? out : undefined;
+}
+const DOT = 0x2e;
+const ZERO = 0x30;
+
 export function ipToBytes(addr: string): Buffer {
-  if (isIPv4(addr)) return Buffer.from(addr.split('.').map(Number));
+  const quad = dottedQuad(addr);
+  if (quad !== undefined) return quad;
   if (!isV6(addr)) throw new Error(`not an IP address: ${addr}`);
   let text = addr.split('%')[0]!;
   // an embedded IPv4 tail (::ffff:192.0.2.1) becomes two hextets
