@@ -60,8 +60,8 @@ export interface ConfigTestResult {
 
 export function configTest(path: string, opts: ConfigTestOptions = {}): ConfigTestResult {
   const read = { ...defaultReadOptions(), ...(opts.configId === undefined ? {} : { configId: opts.configId }), includeCheck: opts.includeCheck ?? false };
-  const { config, sources, diagnostics } = loadConfig(path, read);
-  checkHost(config, sources, diagnostics, opts.hostEnv);
+  const { config, sources, diagnostics, scriptLines } = loadConfig(path, read);
+  checkHost(config, sources, diagnostics, opts.hostEnv, scriptLines);
   // said at -t too, so an operator learns before starting the daemon
   config.vrrpInstance.forEach((inst, i) => {
     const why = unsupported(inst, config.globalDefs);

@@ -16,6 +16,8 @@ export { SourceMap };
 export interface BindResult<B extends BlockSpec> {
   value: BlockValue<B>;
   sources: SourceMap;
+  /** how many lines of script keywords (Keyword.script) gave a value: none, and the model holds no script */
+  scriptLines: number;
 }
 
 /**
@@ -31,6 +33,8 @@ class Spelling {
   readonly single: Keyword['single'];
   /** the reader validates what it returns */
   readonly checked: boolean;
+  /** its value is a script */
+  readonly script: boolean;
   private test: Predicate | undefined = undefined;
 
   constructor(
@@ -46,6 +50,7 @@ class Spelling {
     this.firstWins = kw.firstWins;
     this.single = kw.single;
     this.checked = kw.checked;
+    this.script = kw.script;
   }
 
   /** The line's shape is the keyword's: a block for a block keyword, none for a line keyword. */
@@ -108,6 +113,7 @@ export function bindConfig<B extends BlockSpec>(
 ): BindResult<B> {
   const sources = new SourceMap();
   const { table, tokens, next, open } = tree;
+  let scriptLines = 0;
 
   // one context object per value a reader reads: methods live on the class, not in fresh closures.
   // Most readers never ask for their path, so it is built only when asked, from the
@@ -232,6 +238,7 @@ export function bindConfig<B extends BlockSpec>(
     if (data === INVALID) return;
     sources.wordAt(valuePlace, table, w);
     given[i] = 1;
+    if (spelling.script) scriptLines++;
     if (list) list.push(data);
     else if (spelling.many) access.store(raw, i, [data]);
     else {
@@ -296,5 +303,5 @@ export function bindConfig<B extends BlockSpec>(
   }
 
   const value = bindBlock(root, tree.top, undefined, [], sources.root) ?? (root.schema.parse({}) as Record<string, unknown>);
-  return { value: value as BlockValue<B>, sources };
+  return { value: value as BlockValue<B>, sources, scriptLines };
 }

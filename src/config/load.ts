@@ -19,6 +19,8 @@ export interface LoadResult {
   readonly config: Config;
   readonly sources: SourceMap;
   readonly diagnostics: Diagnostics;
+  /** BindResult.scriptLines: none, and the model holds no script */
+  readonly scriptLines: number;
 }
 
 export const defaultReadOptions = (): ReadOptions => ({ configId: hostname().split('.')[0] ?? '' });
@@ -46,9 +48,9 @@ const TOP_LEVEL_ONLY: ReadonlySet<string> = new Set(
 type Read = (sink: LineSink) => unknown;
 
 function load(read: Read, diag: Diagnostics): LoadResult {
-  const { value, sources } = bound(read, diag);
+  const { value, sources, scriptLines } = bound(read, diag);
   validate(value, sources, diag);
-  return { config: value, sources, diagnostics: diag };
+  return { config: value, sources, diagnostics: diag, scriptLines };
 }
 
 // Each stage in a call of its own, returning only what the next needs: a frame

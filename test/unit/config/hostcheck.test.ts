@@ -10,6 +10,7 @@ import { loadConfig, loadConfigText } from '../../../src/config/load.js';
 import { Diagnostics, type Diagnostic } from '../../../src/config/diagnostics.js';
 import { checkHost, isExecutableBy, realHostEnv, type FileInfo, type HostEnv } from '../../../src/config/hostcheck.js';
 import { HOST_CODES } from '../../../src/config/codes/host.js';
+import { BLOCKS } from '../../../src/config/schema/index.js';
 import { repoPath } from '../../helpers/repo.js';
 
 const FIXTURES = repoPath('test/fixtures/config/host');
@@ -100,12 +101,22 @@ function fakeHost(spec: FakeHost = {}): HostEnv {
   };
 }
 
-/** The host diagnostics of a configuration, in reading order. */
-function hostCheck(config: { text?: string; file?: string }, env: HostEnv): Diagnostic[] {
+/**
+ * The host diagnostics of a configuration, in reading order; unless `once`,
+ * checked a second time to see that they are the same with the binder's
+ * count of script lines as without (the count only spares the walk for
+ * scripts when there are none).
+ */
+function hostCheck(config: { text?: string; file?: string }, env: HostEnv, once = false): Diagnostic[] {
   const r = config.file ? loadConfig(join(FIXTURES, config.file)) : loadConfigText(config.text!);
-  const diag = new Diagnostics();
-  checkHost(r.config, r.sources, diag, env);
-  return diag.sorted();
+  const check = (scriptLines?: number): Diagnostic[] => {
+    const diag = new Diagnostics();
+    checkHost(r.config, r.sources, diag, env, scriptLines);
+    return diag.sorted();
+  };
+  const walked = check();
+  if (!once) assert.deepEqual(check(r.scriptLines), walked);
+  return walked;
 }
 
 const brief = (ds: readonly Diagnostic[]) => ds.map((d) => `${d.code} ${d.loc?.line ?? '-'}`);
@@ -274,6 +285,21 @@ virtual_server 192.0.2.100 80 {
   assert.match(withCode(ds, 'TSKAD_E_SCRIPT_INSECURE')[2]!.message, /^misc_path of MISC_CHECK of real_server 192\.0\.2\.101 80: /);
 });
 
+test('the binder counts the script lines that gave a value; a script keyword left out gives the model no script', () => {
+  const count = (text: string) => loadConfigText(text).scriptLines;
+  assert.equal(count(instance()), 0);
+  assert.equal(count(`virtual_server 192.0.2.100 80 {\n    protocol TCP\n    real_server 192.0.2.101 80 {\n        weight 2\n        TCP_CHECK {\n            connect_timeout 3\n        }\n    }\n}\n`), 0);
+  // a checker's command, a notify script of an instance, a vrrp_script's
+  assert.equal(count(`vrrp_script chk {\n    script "/bin/true"\n}\n${instance('    notify_master "/bin/true"')}virtual_server 192.0.2.100 80 {\n    real_server 192.0.2.101 80 {\n        MISC_CHECK {\n            misc_path "/bin/true"\n        }\n    }\n}\n`), 3);
+  // a line whose value is refused is none
+  assert.equal(count(instance('    notify_master')), 0);
+  for (const { name, block } of BLOCKS) {
+    for (const [field, kw] of Object.entries(block.spec)) {
+      if (kw.script) assert.equal(kw.absent.value, undefined, `${name} ${field}`);
+    }
+  }
+});
+
 test('users: unknown script users and groups, script_user, and the keepalived_script default', () => {
   const env = fakeHost({ files: SCRIPT_FILES });
   const own = hostCheck(
@@ -376,8 +402,8 @@ test('the default script user is looked up (getent: a process) only when a scrip
   const lookups: string[] = [];
   const base = fakeHost({ files: SCRIPT_FILES });
   const env: HostEnv = { ...base, user: (n) => (lookups.push(n), base.user(n)) };
-  hostCheck({ text: instance() }, env);
+  hostCheck({ text: instance() }, env, true);
   assert.deepEqual(lookups, [], 'no script, no lookup');
-  hostCheck({ text: instance('    notify_master "/etc/keepalived/ok.sh"\n    notify_backup "/etc/keepalived/ok.sh"') }, env);
+  hostCheck({ text: instance('    notify_master "/etc/keepalived/ok.sh"\n    notify_backup "/etc/keepalived/ok.sh"') }, env, true);
   assert.deepEqual(lookups, ['keepalived_script']);
 });
