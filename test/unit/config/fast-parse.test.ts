@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { z } from 'zod';
+import fc from 'fast-check';
 import { BLOCKS } from '../../../src/config/schema/index.js';
 import type { Keyword } from '../../../src/config/schema/dsl.js';
 import { asIsTest, safeParseFast } from '../../../src/config/schema/fast-parse.js';
@@ -104,4 +105,20 @@ test('the generated tests pass the plain values zod takes unchanged, and only th
     for (const v of pass) assert.equal(test(v), true, `${JSON.stringify(v)} should pass`);
     for (const v of fail) assert.equal(test(v), false, `${JSON.stringify(v)} should go to zod`);
   }
+});
+
+test('a number with any bounds passes exactly when zod takes it', () => {
+  type Bound = ['gt' | 'gte' | 'lt' | 'lte', number] | ['int'];
+  const value = fc.oneof(fc.integer({ min: -5, max: 5 }), fc.double({ min: -5, max: 5 }), fc.constantFrom(NaN, Infinity, -Infinity, 2 ** 53));
+  const bound: fc.Arbitrary<Bound> = fc.oneof(
+    fc.tuple(fc.constantFrom('gt' as const, 'gte' as const, 'lt' as const, 'lte' as const), fc.integer({ min: -3, max: 3 })),
+    fc.constant(['int'] as Bound),
+  );
+  fc.assert(
+    fc.property(fc.array(bound, { maxLength: 4 }), fc.array(value, { minLength: 1, maxLength: 8 }), (bounds, vs) => {
+      const schema = bounds.reduce<z.ZodNumber>((s, b) => (b[0] === 'int' ? s.int() : s[b[0]](b[1])), z.number());
+      const test = asIsTest(schema);
+      for (const v of vs) assert.equal(test(v), schema.safeParse(v).success, `${v} against ${JSON.stringify(bounds)}`);
+    }),
+  );
 });
