@@ -62,6 +62,11 @@ export function bytesToIp(b: Uint8Array): string {
   if (b.length === 4) return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`;
   const g: number[] = [];
   for (let i = 0; i < 16; i += 2) g.push((b[i]! << 8) | b[i + 1]!);
+  return groupsToText(g);
+}
+
+/** RFC 5952 text of an IPv6 address's eight 16-bit groups. */
+function groupsToText(g: readonly number[]): string {
   let best = -1;
   let bestLen = 1;
   for (let i = 0; i < 8; ) {
@@ -77,12 +82,23 @@ export function bytesToIp(b: Uint8Array): string {
     }
     i = j;
   }
-  const hex = (xs: number[]) => xs.map((x) => x.toString(16)).join(':');
-  return best < 0 ? hex(g) : `${hex(g.slice(0, best))}::${hex(g.slice(best + bestLen))}`;
+  const hex = (from: number, to: number): string => {
+    let out = '';
+    for (let i = from; i < to; i++) out += (i > from ? ':' : '') + g[i]!.toString(16);
+    return out;
+  };
+  return best < 0 ? hex(0, 8) : `${hex(0, best)}::${hex(best + bestLen, 8)}`;
 }
 
-/** Canonical text of any spelling of an address (one spelling per address, so 2001:db8::1 and 2001:DB8:0::1 compare equal). */
-export const canonicalIp = (addr: string): string => (isIPv4(addr) ? addr : bytesToIp(ipToBytes(addr)));
+/**
+ * Canonical text of any spelling of an address (one spelling per address, so
+ * 2001:db8::1 and 2001:DB8:0::1 compare equal). An IPv6 address in the plain
+ * form is read straight into its groups: through bytes (splits, a Buffer)
+ * 500 of them took 12-19 ms in a fresh process, a large configuration's
+ * IPv6 virtual servers.
+ */
+export const canonicalIp = (addr: string): string =>
+  isIPv4(addr) ? addr : plainIpv6(addr) ? groupsToText(plainGroups(addr)) : bytesToIp(ipToBytes(addr));
 
 /** Byte-wise comparison: RFC 5798 §6.4.3 compares primary addresses as unsigned integers. */
 export function compareIp(a: Uint8Array, b: Uint8Array): number {
@@ -107,6 +123,33 @@ function hexGroups(s: string, from: number, to: number): number {
     else return -1;
   }
   return digits === 0 ? -1 : groups;
+}
+
+/** The eight groups of an address plainIpv6 takes, a `::` filled with zeros. */
+function plainGroups(s: string): number[] {
+  const g = [0, 0, 0, 0, 0, 0, 0, 0];
+  const gap = s.indexOf('::');
+  if (gap < 0) readGroups(s, 0, s.length, g, 0);
+  else {
+    readGroups(s, 0, gap, g, 0);
+    readGroups(s, gap + 2, s.length, g, 8 - hexGroups(s, gap + 2, s.length));
+  }
+  return g;
+}
+
+/** The hex groups of `s` from `from` to `to` into `g` from `at` on. */
+function readGroups(s: string, from: number, to: number, g: number[], at: number): void {
+  if (from === to) return;
+  let k = at;
+  let v = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c === COLON) {
+      g[k++] = v;
+      v = 0;
+    } else v = v * 16 + (c <= 57 ? c - 48 : (c | 0x20) - 87);
+  }
+  g[k] = v;
 }
 
 /**
