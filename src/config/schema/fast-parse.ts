@@ -8,7 +8,9 @@
 // accept unchanged, and anything else (an invalid value, a schema it does not
 // know) goes to zod, which gives the result and its issues as always. Where
 // zod would return a copy of an array or object, the shortcut returns the value
-// itself: the readers build a fresh value for every line.
+// itself: the readers build a fresh value for every line. An object that lacks
+// only fields with a default (a VIP's flags) gets zod's output made as zod
+// makes it: its fields in the schema's order, the defaults put in.
 import type { z } from 'zod';
 
 export type Predicate = (v: unknown) => boolean;
@@ -30,6 +32,9 @@ interface Def {
   readonly element?: z.ZodType;
   readonly shape?: Readonly<Record<string, z.ZodType>>;
   readonly catchall?: z.ZodType;
+  readonly options?: readonly z.ZodType[];
+  /** a default's value (zod makes a copy of one that is an object) */
+  readonly defaultValue?: unknown;
 }
 
 const defOf = (s: { readonly _zod: { readonly def: unknown } }): Def => s._zod.def as Def;
@@ -122,45 +127,77 @@ function compile(schema: z.ZodType): Predicate | undefined {
       const element = compile(d.element!);
       return element && allOf((v) => Array.isArray(v) && v.every(element), d.checks);
     }
-    case 'object':
-      return d.catchall || d.checks?.length ? undefined : compileObject(d.shape!);
-    case 'enum': {
+    case 'object': {
+      const fields = objectFields(d);
+      return fields && ((v) => matchFields(fields, v, undefined));
+    }
+    case 'enum':
+    case 'literal': {
       // the values zod itself matches against (a native enum's reverse mappings left out)
       const values = (schema._zod as { values?: ReadonlySet<unknown> }).values;
       return values && !d.checks?.length ? (v) => values.has(v) : undefined;
+    }
+    case 'union': {
+      // zod gives the first option that takes the value: taken unchanged, it is the value
+      const options = d.options!.map(compile);
+      return options.every((o) => o !== undefined) && !d.checks?.length ? (v) => options.some((o) => o!(v)) : undefined;
     }
     default:
       return undefined;
   }
 }
 
-/**
- * A plain object whose keys are fields of the shape, in the shape's order (as
- * zod's output has them), each value passing its field, no required field
- * missing; zod would strip unknown keys, so there must be none.
- */
-function compileObject(shape: Readonly<Record<string, z.ZodType>>): Predicate | undefined {
-  const fields: Array<{ key: string; optional: boolean; pred: Predicate }> = [];
-  for (const [key, schema] of Object.entries(shape)) {
-    const pred = compile(schema);
+interface Field {
+  readonly key: string;
+  /** zod leaves the key out when it is absent */
+  readonly optional: boolean;
+  /** zod puts `value` in when the key is absent */
+  readonly defaulted: boolean;
+  readonly value: unknown;
+  readonly pred: Predicate;
+}
+
+/** An object schema's fields as the shortcut knows them; undefined when one is not known. */
+function objectFields(d: Def): Field[] | undefined {
+  if (d.catchall || d.checks?.length) return undefined;
+  const fields: Field[] = [];
+  for (const [key, schema] of Object.entries(d.shape!)) {
+    const fd = defOf(schema);
+    const defaulted = fd.type === 'default';
+    // a default that is an object zod copies at each use: not one value to share
+    const value = defaulted ? fd.defaultValue : undefined;
+    if (typeof value === 'object' || typeof value === 'function') return undefined;
+    const pred = compile(defaulted ? fd.innerType! : schema);
     if (!pred) return undefined;
-    fields.push({ key, optional: defOf(schema).type === 'optional', pred });
+    fields.push({ key, optional: fd.type === 'optional', defaulted, value, pred });
   }
-  return (v) => {
-    if (typeof v !== 'object' || v === null || Object.getPrototypeOf(v) !== Object.prototype) return false;
-    const o = v as Record<string, unknown>;
-    const keys = Object.keys(o);
-    let k = 0;
-    // indexed: a test run per value, often before V8 has optimised it, should not make an iterator per run
-    for (let i = 0; i < fields.length; i++) {
-      const f = fields[i]!;
-      if (keys[k] === f.key) {
-        if (!f.pred(o[f.key])) return false;
-        k++;
-      } else if (!f.optional) return false;
-    }
-    return k === keys.length;
-  };
+  return fields;
+}
+
+/**
+ * Whether `v` is a plain object whose keys are fields, in the fields' order
+ * (as zod's output has them), each value passing its field; a field left out
+ * must be optional, or defaulted when `out` is given: `out` then gets zod's
+ * output, the defaults put in. zod would strip unknown keys, so there must be
+ * none.
+ */
+function matchFields(fields: readonly Field[], v: unknown, out: Record<string, unknown> | undefined): boolean {
+  if (typeof v !== 'object' || v === null || Object.getPrototypeOf(v) !== Object.prototype) return false;
+  const o = v as Record<string, unknown>;
+  const keys = Object.keys(o);
+  let k = 0;
+  // indexed: a test run per value, often before V8 has optimised it, should not make an iterator per run
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
+    if (keys[k] === f.key) {
+      const x = o[f.key];
+      if (!f.pred(x)) return false;
+      if (out) out[f.key] = x;
+      k++;
+    } else if (out && f.defaulted) out[f.key] = f.value;
+    else if (!f.optional) return false;
+  }
+  return k === keys.length;
 }
 
 const compiled = new WeakMap<z.ZodType, Predicate | null>();
@@ -181,8 +218,31 @@ export function asIsTest(schema: z.ZodType): Predicate {
 
 const never: Predicate = () => false;
 
+/** zod's output of a plain object that only lacks fields with a default (a VIP's flags); undefined: ask zod */
+type Filler = (v: unknown) => Record<string, unknown> | undefined;
+
+const fillers = new WeakMap<z.ZodType, Filler | null>();
+
+function fillerOf(schema: z.ZodType): Filler | undefined {
+  let fill = fillers.get(schema);
+  if (fill === undefined) {
+    const d = defOf(schema);
+    const fields = d.type === 'object' ? objectFields(d) : undefined;
+    fill = fields?.some((f) => f.defaulted)
+      ? (v) => {
+          const out: Record<string, unknown> = {};
+          return matchFields(fields, v, out) ? out : undefined;
+        }
+      : null;
+    fillers.set(schema, fill);
+  }
+  return fill ?? undefined;
+}
+
 /** `schema.safeParse(v)`, the same result, faster for plain values that pass. */
 export function safeParseFast<S extends z.ZodType>(schema: S, v: unknown): ReturnType<S['safeParse']> {
   if (asIsTest(schema)(v)) return { success: true, data: v } as ReturnType<S['safeParse']>;
+  const filled = fillerOf(schema)?.(v);
+  if (filled !== undefined) return { success: true, data: filled } as ReturnType<S['safeParse']>;
   return schema.safeParse(v) as ReturnType<S['safeParse']>;
 }

@@ -36,6 +36,9 @@ const PROBES: unknown[] = [
   {}, { name: 'VI_1' }, { name: '' }, { name: 'x', extra: 1 },
   { address: '192.0.2.1' }, { address: '192.0.2.1', port: 80 }, { port: 80, address: '192.0.2.1' }, { address: '192.0.2.1', port: 70000 },
   { address: 'nope' }, { fwmark: 1 }, { group: 'g' }, { min: 200, max: 299 },
+  // VIPs: their flags have defaults, which zod puts in
+  { address: '192.0.2.1', prefix: 32 }, { address: '192.0.2.1', prefix: 32, dev: 'eth0' }, { address: '2001:db8::1', prefix: 128, home: true, preferredLft: 'forever' },
+  { address: '192.0.2.1', prefix: 32, preferredLft: 0 }, { prefix: 32, address: '192.0.2.1' }, { address: '192.0.2.1', prefix: 32, home: 'yes' }, { address: '192.0.2.1', prefix: 33, x: 1 },
 ];
 
 test('safeParseFast agrees with zod on every keyword schema', () => {
@@ -97,6 +100,7 @@ test('the generated tests pass the plain values zod takes unchanged, and only th
     [z.number().min(1e-6).max(Infinity), [1e-6, 3, 1e300], [0, -1, Infinity]],
     [z.string().min(1).max(3).refine((t) => t !== 'no'), ['a', 'abc'], ['', 'abcd', 'no', 1]],
     [z.enum(['rr', 'wlc']), ['rr', 'wlc'], ['RR', '', undefined]],
+    [z.union([z.number().int().min(0), z.literal('forever')]), [0, 7, 'forever'], [-1, 1.5, 'never', undefined]],
     [z.array(z.object({ from: z.number().int(), to: z.number().int() })), [[], [{ from: 200, to: 299 }]], [[{ to: 299, from: 200 }], [{ from: 200 }], {}]],
     [z.object({ address: z.string(), port: port.optional() }), [{ address: 'a' }, { address: 'a', port: 80 }], [{ port: 80 }, { address: 'a', port: 80, x: 1 }, { address: 'a', port: undefined }, null]],
   ];
@@ -121,4 +125,19 @@ test('a number with any bounds passes exactly when zod takes it', () => {
       for (const v of vs) assert.equal(test(v), schema.safeParse(v).success, `${v} against ${JSON.stringify(bounds)}`);
     }),
   );
+});
+
+test('an object lacking only fields with a default gets them as zod puts them in, in the schema\'s order', () => {
+  const s = z.object({ address: z.string(), home: z.boolean().default(false), dev: z.string().optional(), nodad: z.boolean().default(true) });
+  for (const v of [{ address: 'a' }, { address: 'a', dev: 'eth0' }, { address: 'a', home: true }, { address: 'a', home: true, dev: 'x', nodad: false }]) {
+    const got = safeParseFast(s, v);
+    const want = s.safeParse(v);
+    assert.ok(got.success && want.success);
+    assert.deepEqual(got.data, want.data);
+    assert.deepEqual(Object.keys(got.data), Object.keys(want.data));
+  }
+  // an object default is zod's to copy: the shortcut leaves such schemas to zod
+  const objectDefault = z.object({ a: z.string(), o: z.object({ x: z.number() }).default({ x: 1 }) });
+  const r = safeParseFast(objectDefault, { a: 'a' });
+  assert.deepEqual(r.data, { a: 'a', o: { x: 1 } });
 });
