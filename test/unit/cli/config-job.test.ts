@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from './run-cli.js';
+import { runCli } from '../../../src/cli/program.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tskad-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -22,6 +23,12 @@ const TYPO = conf('typo.conf', 'global_defs {\n    router_idd lb1\n}\n');
 test('-t on a good configuration prints nothing and exits 0', () => {
   assert.deepEqual(cli('-t', '-f', GOOD), { code: 0, stdout: '', stderr: '' });
   assert.deepEqual(cli('--config-test', '--use-file', GOOD), { code: 0, stdout: '', stderr: '' });
+});
+
+test('-t with nothing to say does not write at all, so process.stderr is never made', () => {
+  const writes: string[] = [];
+  const code = runCli(['-t', '-f', GOOD], { stdout: (t) => void writes.push(`out ${t}`), stderr: (t) => void writes.push(`err ${t}`) });
+  assert.deepEqual([code, writes], [0, []]);
 });
 
 test('-t prints each diagnostic with its place, severity, hint and code, and exits 5 on errors', () => {
