@@ -141,12 +141,21 @@ function resourceTable(r: BenchReport): string[] {
   ];
 }
 
+/**
+ * How far past the theory the VIP came, ms, counted from where the protocol
+ * starts the interval: the master's last advert (a backup restarts its
+ * Master_Down_Timer at each one, RFC 5798 §6.4.2), or after SIGTERM its
+ * priority-0 advert, which starts Skew_Time. The loss came `leadMs` after
+ * that last advert: a loss late by 7 ms made a takeover on time look 7 ms early.
+ */
+const pastTheory = (s: FailoverSample): number => (s.zeroMs !== undefined ? s.vipMs - s.zeroMs : s.vipMs + s.leadMs) - s.theoryMs;
+
 /** Issue 3's goals, each met or not, with what missed it. */
 function goals(r: BenchReport): string[] {
   const lines: string[] = [];
   const offTheory = (kind: DaemonKind): { all: FailoverSample[]; off: FailoverSample[] } => {
     const all = r.failovers.filter((s) => s.kind === kind);
-    return { all, off: all.filter((s) => Math.abs(s.vipMs - s.theoryMs) > GOAL_FAILOVER_MS) };
+    return { all, off: all.filter((s) => Math.abs(pastTheory(s)) > GOAL_FAILOVER_MS) };
   };
   const t = offTheory('tskad');
   const k = offTheory('keepalived');
@@ -157,11 +166,11 @@ function goals(r: BenchReport): string[] {
       const key = `${s.scenario} ${s.loss}`;
       groups.set(key, [...(groups.get(key) ?? []), s]);
     }
-    return [...groups].map(([name, g]) => `${name} ${g.length}× (worst ${fixed(Math.max(...g.map((s) => s.vipMs - s.theoryMs)), 1)} ms)`).join(', ');
+    return [...groups].map(([name, g]) => `${name} ${g.length}× (farthest ${fixed(g.map(pastTheory).reduce((a, b) => (Math.abs(b) > Math.abs(a) ? b : a)), 1)} ms)`).join(', ');
   };
   lines.push(
     t.off.length === 0
-      ? `met: every tskad failover put the VIP on the backup within ${GOAL_FAILOVER_MS} ms of the theory (${t.all.length} failovers)`
+      ? `met: every tskad failover put the VIP on the backup within ${GOAL_FAILOVER_MS} ms of the theory, counted from where the protocol starts it (${t.all.length} failovers)`
       : `missed: ${t.off.length} of ${t.all.length} tskad failovers more than ${GOAL_FAILOVER_MS} ms from the theory: ${listed(t.off)}`,
   );
   lines.push(`(keepalived, for scale: ${k.off.length} of ${k.all.length} more than ${GOAL_FAILOVER_MS} ms from the theory${k.off.length ? `: ${listed(k.off)}` : ''})`);
