@@ -115,5 +115,6 @@ const ms = (x: number): string => `${x.toFixed(1)} ms`;
 
 function describeFailover(scenario: string, kind: DaemonKind, t: FailoverTimes): string {
   const interval = t.loss === 'SIGTERM' ? 'Skew_Time' : 'Master_Down_Interval';
-  return `${scenario.padEnd(15)} ${kind.padEnd(10)} ${t.loss.padEnd(8)}  VIP ${ms(t.vipMs).padStart(10)}  GARP ${ms(t.garpMs).padStart(10)}  ${interval} ${ms(t.theoryMs)}; lost ${ms(t.leadMs)} after an advert`;
+  const monitor = t.monitorMs > t.vipMs ? ` (monitor ${ms(t.monitorMs)})` : '';
+  return `${scenario.padEnd(15)} ${kind.padEnd(10)} ${t.loss.padEnd(8)}  VIP ${ms(t.vipMs).padStart(10)}${monitor}  GARP ${ms(t.garpMs).padStart(10)}  ${interval} ${ms(t.theoryMs)}; lost ${ms(t.leadMs)} after an advert`;
 }

@@ -23,8 +23,17 @@ export interface FailoverTimes {
   readonly loss: Loss;
   /** the protocol's interval, ms: Master_Down_Interval, or Skew_Time for SIGTERM (RFC 5798 §6.1) */
   readonly theoryMs: number;
-  /** from the loss to the VIP on the backup, ms */
+  /**
+   * from the loss to the VIP on the backup, ms: when `ip monitor` read the
+   * address event, or the backup's first gratuitous ARP for it if that came
+   * first. Both daemons add the address before they announce it (keepalived's
+   * vrrp_state_become_master, tskad's takeover prelude), so a monitor stamp
+   * after the GARP is the monitor waiting for its CPU: on this VM, a halted
+   * vCPU's wakeup, up to 6 ms even for a SCHED_FIFO monitor.
+   */
   readonly vipMs: number;
+  /** from the loss to the monitor's stamp alone, ms */
+  readonly monitorMs: number;
   /** from the loss to the backup's first gratuitous ARP for the VIP on the wire, ms */
   readonly garpMs: number;
   /** from the master's last advert before the loss to the loss, ms: what the backup had already waited */
@@ -58,7 +67,7 @@ export async function failover(pair: Pair, ports: PortSwitch, loss: Loss): Promi
   const restoredAt = await restore(pair, ports, master, loss);
   pair.master = backup;
   await pair.rejoined(master, restoredAt);
-  return { loss, theoryMs, vipMs: vipAt - lossAt, garpMs: garp.at - lossAt, leadMs: lossAt - last.at, ...(zero && { zeroMs: zero.at - lossAt }) };
+  return { loss, theoryMs, vipMs: Math.min(vipAt, garp.at) - lossAt, monitorMs: vipAt - lossAt, garpMs: garp.at - lossAt, leadMs: lossAt - last.at, ...(zero && { zeroMs: zero.at - lossAt }) };
 }
 
 /** Loses the master; resolves with the time taken right before, once a stopped daemon has exited. */

@@ -59,7 +59,8 @@ function failoverTable(r: BenchReport): string[] {
   const n = new Set(KINDS.map((kind) => r.failovers.filter((s) => s.kind === kind).length));
   return [
     `Failover: from the master's loss (link cut, SIGKILL, SIGTERM; time taken right before) to the VIP on the backup`,
-    `(ip -ts monitor in its namespace) and to its first gratuitous ARP (capture on the bridge); after SIGTERM, also to the`,
+    `(ip -ts monitor in its namespace, or the first gratuitous ARP if that came first: both daemons add the address before`,
+    `they announce it, and the monitor may wait for its CPU) and to its first gratuitous ARP (capture on the bridge); after SIGTERM, also to the`,
     `master's priority-0 advert. Theory: RFC 5798 §6.1 Master_Down_Interval; after SIGTERM, Skew_Time from the priority-0`,
     `advert (RFC 5798 §6.4.2). ${[...n].join('/')} failovers per daemon; the loss came ${fixed(median(leads), 1)} ms`,
     `(median; at most ${fixed(worst(leads), 1)}) after the master's last advert, so the backup had already waited that long.`,

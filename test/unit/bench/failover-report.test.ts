@@ -7,12 +7,12 @@ import { renderReport } from '../../../bench/failover/report.js';
 
 const SCENARIO = 'VRRPv3 0.1 s';
 
-function report(failovers: readonly Omit<FailoverSample, 'scenario' | 'round' | 'garpMs'>[]): string {
+function report(failovers: readonly Omit<FailoverSample, 'scenario' | 'round' | 'garpMs' | 'monitorMs'>[]): string {
   const r: BenchReport = {
     plan: 'made up',
     seconds: 1,
     scenarios: [SCENARIO],
-    failovers: failovers.map((f) => ({ scenario: SCENARIO, round: 0, garpMs: f.vipMs, ...f })),
+    failovers: failovers.map((f) => ({ scenario: SCENARIO, round: 0, garpMs: f.vipMs, monitorMs: f.vipMs, ...f })),
     runs: [],
     steady: [],
   };
