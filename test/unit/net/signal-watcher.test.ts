@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
-import { loadNative, type PreludeOp, type SignalWatcher } from '../../../src/net/native.js';
+import { loadNative, type PreludeOp } from '../../../src/net/native.js';
 
 // glibc reserves two real-time signals: SIGRTMIN is 34, SIGRTMAX 64 on Linux
 const SIGRTMIN = 34;
@@ -20,27 +20,6 @@ type Delivery = [signum: number, done: readonly number[] | undefined, ops: reado
 async function until(cond: () => boolean): Promise<void> {
   const deadline = Date.now() + 2000;
   while (!cond() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-}
-
-/** A watcher of `signums` that records each delivery, for `body`; closed after. */
-async function withRecorder(signums: number | number[], body: (watcher: SignalWatcher, got: Delivery[]) => Promise<void>): Promise<void> {
-  const { SignalWatcher } = loadNative();
-  const got: Delivery[] = [];
-  const watcher = new SignalWatcher(signums, (...d) => got.push(d));
-  try {
-    await body(watcher, got);
-  } finally {
-    watcher.close();
-  }
-}
-
-/** Sends `first` to this process, runs `afterFirst` at once, waits for its callback, then the same for `second`. */
-async function deliverTwice(got: readonly unknown[], first: number, second: number, afterFirst: () => void = () => {}): Promise<void> {
-  process.kill(process.pid, first);
-  afterFirst();
-  await until(() => got.length >= 1);
-  process.kill(process.pid, second);
-  await until(() => got.length >= 2);
 }
 
 /** `sleep 30`, and its exit signal */
@@ -101,37 +80,49 @@ test('relayTo: each delivery first sends the relayed signal to the listed proces
   }
 });
 
-// one watcher may take several signals (TERM and INT): its prelude runs once, at whichever comes first
-const PRELUDE_CASES = [
-  { name: 'one signal', signums: [SIGRTMIN + 6], first: SIGRTMIN + 6, second: SIGRTMIN + 6 },
-  { name: 'two signals, the second one first', signums: [SIGRTMIN + 9, SIGRTMIN + 10], first: SIGRTMIN + 10, second: SIGRTMIN + 9 },
-];
-for (const { name, signums, first, second } of PRELUDE_CASES) {
-  test(`setPrelude (${name}): the next delivery does the ops before the callback, which gets the signal, their errnos and the array; the one after does none`, () =>
-    withRecorder(signums, async (watcher, got) => {
-      const ops = failingOps();
-      watcher.setPrelude(ops);
-      await deliverTwice(got, first, second);
-      assert.deepEqual(got, [
-        [first, [constants.errno.EBADF], ops],
-        [second, undefined, undefined],
-      ]);
-      assert.equal(got[0]![2], ops);
-    }));
-}
+test('setPrelude: the next delivery does the ops before the callback, which gets their errnos and the array; the one after does none', async () => {
+  const { SignalWatcher } = loadNative();
+  const rt = SIGRTMIN + 6;
+  const got: Delivery[] = [];
+  const watcher = new SignalWatcher(rt, (...d) => got.push(d));
+  try {
+    const ops = failingOps();
+    watcher.setPrelude(ops);
+    process.kill(process.pid, rt);
+    await until(() => got.length >= 1);
+    process.kill(process.pid, rt);
+    await until(() => got.length >= 2);
+    assert.deepEqual(got, [
+      [rt, [constants.errno.EBADF], ops],
+      [rt, undefined, undefined],
+    ]);
+    assert.equal(got[0]![2], ops);
+  } finally {
+    watcher.close();
+  }
+});
 
-test('the handler does the work at once, in the middle of JavaScript: a prelude replaced before the callback is the one reported', () => {
+test('the handler does the work at once, in the middle of JavaScript: a prelude replaced before the callback is the one reported', async () => {
+  const { SignalWatcher } = loadNative();
   const rt = SIGRTMIN + 7;
-  return withRecorder(rt, async (watcher, got) => {
+  const got: Delivery[] = [];
+  const watcher = new SignalWatcher(rt, (...d) => got.push(d));
+  try {
     const first = failingOps();
     const second = failingOps();
     watcher.setPrelude(first);
-    // delivered to this thread before kill() returns: the handler has run `first` when `second` replaces it
-    await deliverTwice(got, rt, rt, () => watcher.setPrelude(second));
+    // delivered to this thread before kill() returns: the handler has run `first` by the next line
+    process.kill(process.pid, rt);
+    watcher.setPrelude(second);
+    await until(() => got.length >= 1);
+    process.kill(process.pid, rt);
+    await until(() => got.length >= 2);
     assert.equal(got.length, 2);
     assert.equal(got[0]![2], first);
     assert.equal(got[1]![2], second);
-  });
+  } finally {
+    watcher.close();
+  }
 });
 
 test('a relay leaves while JavaScript is busy: the relayed process is gone before the loop runs again', async () => {
@@ -152,6 +143,27 @@ test('a relay leaves while JavaScript is busy: the relayed process is gone befor
   } finally {
     watcher.close();
     child.kill('SIGKILL');
+  }
+});
+
+test('one watcher of two signals: its prelude runs once, at whichever comes first; the callback names the signal', async () => {
+  const { SignalWatcher } = loadNative();
+  const [a, b] = [SIGRTMIN + 9, SIGRTMIN + 10];
+  const got: Delivery[] = [];
+  const watcher = new SignalWatcher([a, b], (...d) => got.push(d));
+  try {
+    const ops = failingOps();
+    watcher.setPrelude(ops);
+    process.kill(process.pid, b);
+    await until(() => got.length >= 1);
+    process.kill(process.pid, a);
+    await until(() => got.length >= 2);
+    assert.deepEqual(got, [
+      [b, [constants.errno.EBADF], ops],
+      [a, undefined, undefined],
+    ]);
+  } finally {
+    watcher.close();
   }
 });
 
