@@ -82,6 +82,17 @@ void RtnlAnswers(const std::vector<std::pair<uint32_t, size_t>>& seqs, std::vect
 
 bool IsSocketOp(const Op& op) { return op.kind == Op::kIpv4 || op.kind == Op::kIpv6; }
 
+// Whether a VRRP socket of the ops has something to read.
+bool PacketWaiting(const Ops& ops) {
+  std::vector<pollfd> fds;
+  for (const Op& op : ops)
+    if (IsSocketOp(op)) fds.push_back({op.fd, POLLIN, 0});
+  if (fds.empty()) return false;
+  int ready = poll(fds.data(), fds.size(), 0);
+  // a poll that fails cannot say the sockets are quiet
+  return ready != 0;
+}
+
 std::vector<uint8_t> Bytes(Napi::Env env, const Napi::Object& o, const char* key, const std::string& where) {
   Napi::Value v = o.Get(key);
   if (!v.IsBuffer()) throw Napi::TypeError::New(env, where + ": " + key + " must be a Buffer");
@@ -154,51 +165,37 @@ Ops ParsedOps::Of(Napi::Env env, const Napi::Value& ops) {
   return ops_;
 }
 
-std::vector<pollfd> SocketsOf(const Ops& ops) {
-  std::vector<pollfd> fds;
-  for (const Op& op : ops)
-    if (IsSocketOp(op)) fds.push_back({op.fd, POLLIN, 0});
-  return fds;
-}
-
-bool PacketWaiting(pollfd* sockets, size_t count) { return count > 0 && poll(sockets, count, 0) != 0; }
-
-int Send(const Op& op) {
-  switch (op.kind) {
-    case Op::kIpv4: {
-      in_addr dst;
-      std::memcpy(&dst, &op.dst, sizeof dst);
-      return wire::SendIpv4(op.fd, op.data.data(), op.data.size(), dst);
-    }
-    case Op::kIpv6:
-      return wire::SendVrrp6(op.fd, op.ifindex, op.data.data(), op.data.size(), op.src, op.dst, op.hop_limit);
-    case Op::kFrame:
-      return wire::SendFrame(op.fd, op.data.data(), op.data.size(), op.ifindex);
-    case Op::kRtnl:
-      break;
-  }
-  return EINVAL;
-}
-
 std::optional<std::vector<int>> RunOnce(Ops& pending) {
   const Ops ops = std::move(pending);
   pending.clear();
-  std::vector<pollfd> sockets = SocketsOf(ops);
-  if (ops.empty() || PacketWaiting(sockets.data(), sockets.size())) return std::nullopt;
+  if (ops.empty() || PacketWaiting(ops)) return std::nullopt;
   std::vector<int> done;
   done.reserve(ops.size());
   // the rtnetlink requests' answers are read once everything is sent: a GARP does not wait for them
   std::vector<std::pair<uint32_t, size_t>> asked;
   for (const Op& op : ops) {
-    if (op.kind != Op::kRtnl) {
-      done.push_back(Send(op));
-      continue;
+    switch (op.kind) {
+      case Op::kIpv4: {
+        in_addr dst;
+        std::memcpy(&dst, &op.dst, sizeof dst);
+        done.push_back(wire::SendIpv4(op.fd, op.data.data(), op.data.size(), dst));
+        break;
+      }
+      case Op::kIpv6:
+        done.push_back(wire::SendVrrp6(op.fd, op.ifindex, op.data.data(), op.data.size(), op.src, op.dst, op.hop_limit));
+        break;
+      case Op::kFrame:
+        done.push_back(wire::SendFrame(op.fd, op.data.data(), op.data.size(), op.ifindex));
+        break;
+      case Op::kRtnl: {
+        const uint32_t seq = ++rtnl_seq;
+        int err = RtnlSend(op.data, seq);
+        if (err == 0) asked.emplace_back(seq, done.size());
+        // -1: waiting for the answer
+        done.push_back(err == 0 ? -1 : err);
+        break;
+      }
     }
-    const uint32_t seq = ++rtnl_seq;
-    int err = RtnlSend(op.data, seq);
-    if (err == 0) asked.emplace_back(seq, done.size());
-    // -1: waiting for the answer
-    done.push_back(err == 0 ? -1 : err);
   }
   RtnlAnswers(asked, done);
   return done;

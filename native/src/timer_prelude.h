@@ -13,7 +13,6 @@
 
 #include <napi.h>
 #include <netinet/in.h>
-#include <poll.h>
 
 #include <cstdint>
 #include <optional>
@@ -52,16 +51,6 @@ class ParsedOps {
   Napi::ObjectReference from_;
   Ops ops_;
 };
-
-// The VRRP sockets the ops send on, for PacketWaiting.
-std::vector<pollfd> SocketsOf(const Ops& ops);
-
-// Whether one of `sockets` has a packet waiting (a poll that fails cannot say
-// they are quiet). Async-signal-safe, as Send is: a signal handler may run both.
-bool PacketWaiting(pollfd* sockets, size_t count);
-
-// Sends one op that is not kRtnl: 0, or the errno of the send.
-int Send(const Op& op);
 
 // Runs each op in order, once: errno per op, 0 when done, and `ops` is left
 // empty. nullopt when there were none, or, with nothing done, when a VRRP
