@@ -54,8 +54,11 @@ export interface OutgoingAdvert {
 export interface ReceivedPacket {
   /** The VRRP message (the IP payload) */
   readonly payload: Buffer;
+  /** the source as text, for state and logs */
   readonly source: string;
-  readonly destination: string;
+  /** the IP header's source and destination (4 or 16 bytes), for VRRPv3's pseudo-header */
+  readonly srcBytes: Uint8Array;
+  readonly dstBytes: Uint8Array;
   /** IPv4 TTL or IPv6 hop limit */
   readonly ttl: number;
   readonly multicast: boolean;
@@ -259,20 +262,21 @@ class Ipv4VrrpSocket implements VrrpSocket {
       // our own adverts are not news to us
       set('IP_MULTICAST_LOOP', IPPROTO_IP, IP_MULTICAST_LOOP, 0);
     }
+    const boundBytes = ipToBytes(bound);
     this.raw.on('message', (buffer) => {
-      const ip = decodeIpv4(buffer);
+      // raw-socket reuses its buffer for the next packet
+      const ip = decodeIpv4(Buffer.from(buffer));
       // The kernel validated the header (ip_rcv); keepalived binds its socket to
       // the group or the unicast source, which raw-socket cannot: the same
       // filter, on the destination.
-      if ('kind' in ip || ip.dst !== bound) return;
+      if ('kind' in ip || !ip.dst.equals(boundBytes)) return;
       handlers.packet({
-        // raw-socket reuses its buffer for the next packet
-        payload: Buffer.from(ip.payload),
-        source: ip.src,
-        destination: ip.dst,
+        payload: ip.payload,
+        source: bytesToIp(ip.src),
+        srcBytes: ip.src,
+        dstBytes: ip.dst,
         ttl: ip.ttl,
-        // from the header's bytes, not the text decodeIpv4 made of them
-        multicast: isMulticast(buffer.subarray(16, 20)),
+        multicast: isMulticast(ip.dst),
         ifindex: this.ifindex,
         age: this.fd === undefined ? -1 : stamps.receiveAge(this.fd),
       });
@@ -348,7 +352,8 @@ class Ipv6VrrpSocket implements VrrpSocket {
         handlers.packet({
           payload,
           source: bytesToIp(source),
-          destination: bytesToIp(destination),
+          srcBytes: source,
+          dstBytes: destination,
           ttl: hopLimit,
           multicast: isMulticast(destination),
           ifindex,

@@ -29,7 +29,7 @@ import type { AddressSpec } from '../net/rtnl-address.js';
 import { createLogger, type Logger } from '../observe/log.js';
 import { checkAdvert, REJECTION_COUNTER, type ReceiveParams, type Rejection } from './advert-check.js';
 import { initialMachine, masterDownInterval, step, type TimerKind, type VrrpAction, type VrrpEvent, type VrrpMachine, type VrrpParams, type VrrpState } from './fsm.js';
-import { COUNTER_OF, decodeAdvert, encodeAdvert, isDecodeError, type Advert, type ChecksumVariant, type DecodeError } from './packet.js';
+import { COUNTER_OF, decodeAdvert, encodeAdvert, isDecodeError, textAddrs, type Advert, type ChecksumVariant, type DecodeError } from './packet.js';
 import type { InstancePlan } from './params.js';
 import { vipEdits } from './reload.js';
 import type { Cancel, Prelude, Scheduler } from './scheduler.js';
@@ -99,7 +99,9 @@ interface Effect {
 export interface IncomingPacket {
   readonly payload: Buffer;
   readonly source: string;
-  readonly destination: string;
+  /** the IP header's source and destination, as bytes (VRRPv3's pseudo-header) */
+  readonly srcBytes: Uint8Array;
+  readonly dstBytes: Uint8Array;
   /** TTL / hop limit, when known */
   readonly ttl?: number;
   readonly multicast: boolean;
@@ -233,6 +235,7 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
   /** adverts handed to the socket and not yet sent: stop() waits for the priority-0 one */
   private readonly sending = new Set<Promise<void>>();
   /** the adverts last encoded, and what each was encoded from (outgoing()): a MASTER's own, and its priority-0 one */
+  private checksumGroup: { readonly text: string; readonly bytes: Uint8Array } | undefined;
   private encoded: Array<{ readonly priority: number; readonly src: string; readonly checksum: ChecksumVariant; readonly plan: InstancePlan; readonly advert: OutgoingAdvert }> = [];
   /** what the step under way says and tells, while holding() holds it */
   private held: Array<() => void> | undefined;
@@ -262,6 +265,13 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
 
   get plan(): InstancePlan {
     return this.currentPlan;
+  }
+
+  /** The checksum group's bytes, made once per group rather than per packet. */
+  private checksumGroupBytes(): Uint8Array {
+    const text = this.currentPlan.checksumGroup;
+    if (this.checksumGroup?.text !== text) this.checksumGroup = { text, bytes: ipToBytes(text) };
+    return this.checksumGroup.bytes;
   }
   get name(): string {
     return this.plan.name;
@@ -469,7 +479,7 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
     if (this.state === 'FAULT' || this.state === 'INIT') return;
     const decoded = decodeAdvert(
       pkt.payload,
-      { family: this.plan.family, src: pkt.source, dst: pkt.destination, mcastGroup: this.plan.checksumGroup },
+      { family: this.plan.family, src: pkt.srcBytes, dst: pkt.dstBytes, mcastGroup: this.checksumGroupBytes() },
       this.plan.checksum.autoSwitch && this.sendChecksum === 'mcast-dst' ? ['mcast-dst'] : this.plan.checksum.accept,
     );
     if (isDecodeError(decoded)) {
@@ -665,7 +675,7 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
         authType: p.authType,
         ...(p.authData && { authData: p.authData }),
       },
-      { family: p.family, src, dst, mcastGroup: p.checksumGroup },
+      textAddrs(p.family, src, dst, p.checksumGroup),
       { checksum: this.sendChecksum },
     );
   }

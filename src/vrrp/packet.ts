@@ -33,13 +33,25 @@ export interface Advert {
  */
 export type ChecksumVariant = 'rfc' | 'no-pseudo' | 'mcast-dst';
 
+/**
+ * The addresses of a VRRPv3 checksum's pseudo-header, as the IP header carries
+ * them (4 or 16 bytes): a received packet's come straight from its header.
+ */
 export interface PacketAddrs {
   readonly family: Family;
-  readonly src: string;
-  readonly dst: string;
+  readonly src: Uint8Array;
+  readonly dst: Uint8Array;
   /** for the `mcast-dst` variant */
-  readonly mcastGroup?: string;
+  readonly mcastGroup?: Uint8Array;
 }
+
+/** PacketAddrs from address text: the sending side's, made once per encoded advert. */
+export const textAddrs = (family: Family, src: string, dst: string, mcastGroup?: string): PacketAddrs => ({
+  family,
+  src: ipToBytes(src),
+  dst: ipToBytes(dst),
+  ...(mcastGroup !== undefined && { mcastGroup: ipToBytes(mcastGroup) }),
+});
 
 export type DecodeError =
   | { readonly kind: 'length'; readonly detail: string }
@@ -76,15 +88,15 @@ function pseudoHeader(a: PacketAddrs, length: number, variant: ChecksumVariant):
   const dst = variant === 'mcast-dst' && a.mcastGroup ? a.mcastGroup : a.dst;
   if (a.family === 4) {
     const b = Buffer.alloc(12);
-    ipToBytes(a.src).copy(b, 0);
-    ipToBytes(dst).copy(b, 4);
+    b.set(a.src, 0);
+    b.set(dst, 4);
     b[9] = IPPROTO_VRRP;
     b.writeUInt16BE(length, 10);
     return b;
   }
   const b = Buffer.alloc(40);
-  ipToBytes(a.src).copy(b, 0);
-  ipToBytes(dst).copy(b, 16);
+  b.set(a.src, 0);
+  b.set(dst, 16);
   b.writeUInt32BE(length, 32);
   b[39] = IPPROTO_VRRP;
   return b;
@@ -172,8 +184,9 @@ export function decodeAdvert(buf: Uint8Array, addrs: PacketAddrs, accept: readon
 export const isDecodeError = (r: Decoded | DecodeError): r is DecodeError => 'kind' in r;
 
 export interface Ipv4Packet {
-  readonly src: string;
-  readonly dst: string;
+  /** the header's 4 bytes, not copied */
+  readonly src: Buffer;
+  readonly dst: Buffer;
   readonly ttl: number;
   readonly protocol: number;
   readonly payload: Buffer;
@@ -189,8 +202,8 @@ export function decodeIpv4(buf: Uint8Array): Ipv4Packet | DecodeError {
   const total = view.readUInt16BE(2);
   const end = total >= ihl && total <= view.length ? total : view.length;
   return {
-    src: bytesToIp(view.subarray(12, 16)),
-    dst: bytesToIp(view.subarray(16, 20)),
+    src: view.subarray(12, 16),
+    dst: view.subarray(16, 20),
     ttl: view[8]!,
     protocol: view[9]!,
     payload: view.subarray(ihl, end),

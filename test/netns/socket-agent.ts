@@ -7,6 +7,7 @@ import { readdirSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { FrameSender, type AnnounceLink } from '../../src/net/frame-sender.js';
 import { loadNative } from '../../src/net/native.js';
+import { bytesToIp } from '../../src/net/ip.js';
 import type { PreludePart } from '../../src/net/prelude-part.js';
 import { Rtnl } from '../../src/net/rtnl.js';
 import type { AddressSpec } from '../../src/net/rtnl-address.js';
@@ -39,6 +40,8 @@ export interface PacketEvent {
   sock: string;
   payload: string;
   source: string;
+  /** the socket's srcBytes and dstBytes, as text */
+  srcBytes: string;
   destination: string;
   ttl: number;
   multicast: boolean;
@@ -97,7 +100,8 @@ async function handle(r: Request): Promise<{ ok: true; fds?: number; done?: numb
       sockets.set(
         r.sock,
         openVrrpSocket(r.options, {
-          packet: (p) => out({ event: 'packet', sock: r.sock, ...p, payload: p.payload.toString('hex') } satisfies PacketEvent),
+          packet: ({ srcBytes, dstBytes, ...p }) =>
+            out({ event: 'packet', sock: r.sock, ...p, payload: p.payload.toString('hex'), srcBytes: bytesToIp(srcBytes), destination: bytesToIp(dstBytes) } satisfies PacketEvent),
           error: (e) => out({ event: 'error', sock: r.sock, error: e.message }),
         }),
       );

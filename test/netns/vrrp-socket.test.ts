@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { decodeAdvert, encodeAdvert, isDecodeError, passAuthData, AUTH_NONE, AUTH_PASS, type Advert, type PacketAddrs } from '../../src/vrrp/packet.js';
+import { decodeAdvert, encodeAdvert, isDecodeError, passAuthData, textAddrs, AUTH_NONE, AUTH_PASS, type Advert, type PacketAddrs } from '../../src/vrrp/packet.js';
 import { ipv4Header } from '../../src/net/vrrp-socket.js';
 import { createVethPair, frameBytes, requireLab, startAgent, startCapture, type Agent, type Host, type VethPair } from './veth-pair.js';
 import type { PacketEvent } from './socket-agent.js';
@@ -22,11 +22,11 @@ const v3v6: Advert = { version: 3, vrid: 53, priority: 100, maxAdverInt: 100, ad
 const hex = (addrs: PacketAddrs, ad: Advert): string => encodeAdvert(ad, addrs).toString('hex');
 /** the agent's `send` of `ad` from `src` to each of `dsts`, each with its own encoding */
 const advert = (sock: string, family: 4 | 6, src: string, dsts: string[], ad: Advert, ttl?: number) =>
-  ({ op: 'send', sock, src, ttl, to: dsts.map((dst) => ({ dst, message: hex({ family, src, dst }, ad) })) }) as const;
+  ({ op: 'send', sock, src, ttl, to: dsts.map((dst) => ({ dst, message: hex(textAddrs(family, src, dst), ad) })) }) as const;
 const multicast = (h: Host, family: 4 | 6) => ({ ifname: h.ifname, ifindex: h.ifindex, family, group: family === 4 ? '224.0.0.18' : 'ff02::12' });
 const unicast = (h: Host, family: 4 | 6, src: string) => ({ ifname: h.ifname, ifindex: h.ifindex, family, unicast: { src } });
 /** payload, and the IP-level facts the socket reports, as one comparable object */
-const seen = (p: PacketEvent) => ({ payload: p.payload, source: p.source, destination: p.destination, ttl: p.ttl, multicast: p.multicast, ifindex: p.ifindex });
+const seen = (p: PacketEvent) => (assert.equal(p.srcBytes, p.source, 'the source as bytes and as text'), { payload: p.payload, source: p.source, destination: p.destination, ttl: p.ttl, multicast: p.multicast, ifindex: p.ifindex });
 
 describe('VRRP sockets across two namespaces', () => {
   let pair: VethPair;
@@ -51,7 +51,7 @@ describe('VRRP sockets across two namespaces', () => {
   test('IPv4 multicast: a VRRPv2 advert arrives with TTL 255, byte for byte as keepalived builds it', async () => {
     await sender.request({ op: 'open', sock: 'm4', options: multicast(a, 4) });
     await receiver.request({ op: 'open', sock: 'm4', options: multicast(b, 4) });
-    const addrs: PacketAddrs = { family: 4, src: a.ipv4, dst: '224.0.0.18' };
+    const addrs = textAddrs(4, a.ipv4, '224.0.0.18');
     const capture = await startCapture(b.ns, b.ifname, 'ip proto 112');
     let wire: string[];
     try {
@@ -100,7 +100,7 @@ describe('VRRP sockets across two namespaces', () => {
     try {
       await sender.request(advert('u4', 4, a.ipv4, [b.ipv4, '192.0.2.3'], v3v4));
       const got = await receiver.packet((p) => fresh(p) && p.sock === 'u4');
-      const payload = hex({ family: 4, src: a.ipv4, dst: b.ipv4 }, v3v4);
+      const payload = hex(textAddrs(4, a.ipv4, b.ipv4), v3v4);
       assert.deepEqual(seen(got), { payload, source: a.ipv4, destination: b.ipv4, ttl: 255, multicast: false, ifindex: b.ifindex });
       assert.equal((await receiver.packet((p) => fresh(p) && p.sock === 'u4b')).destination, '192.0.2.3');
       await sender.request(advert('u4', 4, a.ipv4, [b.ipv4], v3v4, 7));
@@ -125,7 +125,7 @@ describe('VRRP sockets across two namespaces', () => {
   test('IPv6 multicast: a VRRPv3 advert from the link-local address arrives with hop limit 255', async () => {
     await sender.request({ op: 'open', sock: 'm6', options: multicast(a, 6) });
     await receiver.request({ op: 'open', sock: 'm6', options: multicast(b, 6) });
-    const addrs: PacketAddrs = { family: 6, src: a.linkLocal, dst: 'ff02::12' };
+    const addrs = textAddrs(6, a.linkLocal, 'ff02::12');
     const capture = await startCapture(b.ns, b.ifname, 'ip6 proto 112');
     let wire: string[];
     try {
@@ -146,7 +146,7 @@ describe('VRRP sockets across two namespaces', () => {
   test('IPv6 unicast: the kernel’s hop limit unless unicast_ttl is set, as keepalived', async () => {
     await sender.request({ op: 'open', sock: 'u6', options: unicast(a, 6, a.ipv6) });
     await receiver.request({ op: 'open', sock: 'u6', options: unicast(b, 6, b.ipv6) });
-    const addrs: PacketAddrs = { family: 6, src: a.ipv6, dst: b.ipv6 };
+    const addrs = textAddrs(6, a.ipv6, b.ipv6);
     await sender.request(advert('u6', 6, a.ipv6, [b.ipv6], v3v6));
     const got = await receiver.packet((p) => p.sock === 'u6');
     assert.deepEqual(seen(got), { payload: hex(addrs, v3v6), source: a.ipv6, destination: b.ipv6, ttl: 64, multicast: false, ifindex: b.ifindex });
@@ -200,7 +200,7 @@ describe('VRRP sockets across two namespaces', () => {
       try {
         reply = await sender.request({ ...advert(sock, family, src, [group], ad), op: 'prelude', delayMs: 50, blockMs: 0, add, ...(garp && { garp }) });
         const got = await receiver.packet((p) => p.sock === sock);
-        assert.equal(got.payload, hex({ family, src, dst: group }, ad));
+        assert.equal(got.payload, hex(textAddrs(family, src, group), ad));
       } finally {
         wire = await capture.stop();
       }
@@ -359,8 +359,8 @@ vrrp_instance V6 {
     try {
       const v4 = await tskad.packet((p) => p.sock === 'k4', 8000);
       const v6 = await tskad.packet((p) => p.sock === 'k6', 8000);
-      const d4 = decodeAdvert(Buffer.from(v4.payload, 'hex'), { family: 4, src: v4.source, dst: v4.destination });
-      const d6 = decodeAdvert(Buffer.from(v6.payload, 'hex'), { family: 6, src: v6.source, dst: v6.destination });
+      const d4 = decodeAdvert(Buffer.from(v4.payload, 'hex'), textAddrs(4, v4.source, v4.destination));
+      const d6 = decodeAdvert(Buffer.from(v6.payload, 'hex'), textAddrs(6, v6.source, v6.destination));
       assert.ok(!isDecodeError(d4) && !isDecodeError(d6), `${JSON.stringify(d4)} ${JSON.stringify(d6)}\n${k.log()}`);
       assert.deepEqual(d4.advert, v2);
       assert.deepEqual(d6.advert, { ...v3v6, priority: 150, addresses: ['2001:db8::100'] });

@@ -5,7 +5,7 @@
 import { loadConfigText } from '../../../src/config/load.js';
 import { createLogger } from '../../../src/observe/log.js';
 import { VrrpRuntime, type IncomingPacket, type InstancePorts, type OutgoingAdvert } from '../../../src/vrrp/instance.js';
-import { decodeAdvert, encodeAdvert, isDecodeError, passAuthData, type Advert } from '../../../src/vrrp/packet.js';
+import { decodeAdvert, encodeAdvert, isDecodeError, passAuthData, textAddrs, type Advert } from '../../../src/vrrp/packet.js';
 import { instancePlan, receiveParams, vrrpParams } from '../../../src/vrrp/params.js';
 import type { Prelude, Scheduler } from '../../../src/vrrp/scheduler.js';
 import type { PreludeWork } from '../../../src/vrrp/timer-prelude.js';
@@ -87,7 +87,7 @@ export class FakePorts implements InstancePorts {
 
   sendAdvert(a: OutgoingAdvert): Promise<void> {
     for (const to of a.to) {
-      const d = decodeAdvert(to.message, { family: this.family, src: a.src, dst: to.dst });
+      const d = decodeAdvert(to.message, textAddrs(this.family, a.src, to.dst));
       if (isDecodeError(d)) throw new Error(`instance sent an undecodable advert: ${d.kind}`);
       this.adverts.push({ at: this.scheduler.now(), src: a.src, dst: to.dst, ...(a.ttl !== undefined && { ttl: a.ttl }), message: to.message, advert: d.advert });
     }
@@ -175,6 +175,7 @@ export function peerPacket(a: PeerAdvert): IncomingPacket {
     authType: a.pass === undefined ? 0 : 1,
     ...(a.pass !== undefined && { authData: passAuthData(a.pass) }),
   };
-  const payload = encodeAdvert(advert, { family: source.includes(':') ? 6 : 4, src: source, dst: destination });
-  return { payload, source, destination, ttl: a.ttl ?? 255, multicast: destination.startsWith('224.') || destination.startsWith('ff') };
+  const addrs = textAddrs(source.includes(':') ? 6 : 4, source, destination);
+  const payload = encodeAdvert(advert, addrs);
+  return { payload, source, srcBytes: addrs.src, dstBytes: addrs.dst, ttl: a.ttl ?? 255, multicast: destination.startsWith('224.') || destination.startsWith('ff') };
 }

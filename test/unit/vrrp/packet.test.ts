@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import {
-  decodeAdvert, decodeIpv4, encodeAdvert, internetChecksum, isDecodeError, passAuthData, COUNTER_OF,
+  decodeAdvert, decodeIpv4, encodeAdvert, internetChecksum, isDecodeError, passAuthData, textAddrs, COUNTER_OF,
   type Advert, type PacketAddrs,
 } from '../../../src/vrrp/packet.js';
 import { bytesToIp } from '../../../src/net/ip.js';
@@ -28,7 +28,7 @@ function unwrap(frameHex: string): { vrrp: Buffer; addrs: PacketAddrs; ttl: numb
     assert.ok(!('kind' in p));
     return { vrrp: p.payload, addrs: { family: 4, src: p.src, dst: p.dst }, ttl: p.ttl };
   }
-  return { vrrp: ip.subarray(40), addrs: { family: 6, src: bytesToIp(ip.subarray(8, 24)), dst: bytesToIp(ip.subarray(24, 40)) }, ttl: ip[7]! };
+  return { vrrp: ip.subarray(40), addrs: { family: 6, src: ip.subarray(8, 24), dst: ip.subarray(24, 40) }, ttl: ip[7]! };
 }
 
 for (const fx of fixtures) {
@@ -45,12 +45,12 @@ for (const fx of fixtures) {
   });
 }
 
-const v4: PacketAddrs = { family: 4, src: '192.0.2.10', dst: '224.0.0.18', mcastGroup: '224.0.0.18' };
-const v6: PacketAddrs = { family: 6, src: 'fe80::1', dst: 'ff02::12' };
+const v4 = textAddrs(4, '192.0.2.10', '224.0.0.18', '224.0.0.18');
+const v6 = textAddrs(6, 'fe80::1', 'ff02::12');
 
 test('VRRPv3 checksum variants: RFC pseudo-header, none (v3_checksum_as_v2), multicast dst (old_unicast_checksum)', () => {
   const ad: Advert = { version: 3, vrid: 7, priority: 100, maxAdverInt: 100, addresses: ['192.0.2.100'], authType: 0 };
-  const unicast: PacketAddrs = { family: 4, src: '192.0.2.10', dst: '192.0.2.11', mcastGroup: '224.0.0.18' };
+  const unicast = textAddrs(4, '192.0.2.10', '192.0.2.11', '224.0.0.18');
   for (const variant of ['rfc', 'no-pseudo', 'mcast-dst'] as const) {
     const buf = encodeAdvert(ad, unicast, { checksum: variant });
     assert.equal(isDecodeError(decodeAdvert(buf, unicast, ['rfc'])), variant !== 'rfc', variant);
