@@ -1,13 +1,20 @@
-// Watches one signal on Node's own event loop with libuv (uv_signal_t), for
+// Watches signals on Node's own event loop with libuv (uv_signal_t), for
 // the signals Node's process.on() refuses: the real-time ones keepalived uses
 // for its JSON dump (SIGRTMIN+2) and STATS_CLEAR (SIGRTMAX-1). Without a
-// handler their default action would end the daemon. Also for the
-// supervisor's SIGTERM and SIGINT, which it passes on to its children from
-// here, before any JavaScript runs: a MASTER's priority-0 advert must not
-// wait for the supervisor's code (0.9 ms measured on its first run). And for
-// the VRRP process's SIGTERM and SIGINT, which send its MASTERs' priority-0
-// adverts from here (a prelude, timer_prelude.h), before the 0.8 ms of
-// JavaScript that reaches the stop's own send.
+// handler their default action would end the daemon.
+//
+// Also for SIGTERM and SIGINT, whose first work cannot wait for the event
+// loop: the supervisor passes them on to its children, the VRRP process sends
+// its MASTERs' priority-0 adverts (a prelude, timer_prelude.h). Both happen in
+// the signal handler itself, installed in front of libuv's, so they do not
+// wait for JavaScript the signal interrupts: a MASTER's step after each advert
+// runs 0.4–0.8 ms before its code is optimised, and a stop signal that came in
+// then waited for it. The callback runs later on the loop, as libuv's does.
+//
+// The priority-0 adverts must be the last ones peers hear, yet the process
+// runs on until the callback: the first plan the handler finds closes the
+// farewell gate (timer_prelude.h), after which no plan, no timer prelude and
+// no JavaScript send above priority 0 goes out.
 #pragma once
 
 #include <napi.h>
@@ -16,7 +23,8 @@
 
 #include <vector>
 
-#include "timer_prelude.h"
+struct SignalPlan;
+struct SignalRelay;
 
 class SignalWatcher : public Napi::ObjectWrap<SignalWatcher> {
  public:
@@ -29,13 +37,16 @@ class SignalWatcher : public Napi::ObjectWrap<SignalWatcher> {
   void RelayTo(const Napi::CallbackInfo& info);
   void SetPrelude(const Napi::CallbackInfo& info);
   void Stop();
+  void Report(int signum);
   static void OnSignal(uv_signal_t* handle, int signum);
 
-  uv_signal_t* handle_ = nullptr;
+  std::vector<uv_signal_t*> handles_;
+  std::vector<int> signums_;
   Napi::FunctionReference on_signal_;
   Napi::AsyncContext async_context_;
-  std::vector<pid_t> relay_pids_;
-  int relay_signum_ = 0;
-  // run once, at the next delivery
-  prelude::Ops prelude_;
+  // published to the handler; replaced ones are freed once no handler runs
+  SignalRelay* relay_ = nullptr;
+  SignalPlan* plan_ = nullptr;
+  // plans the handler ran that a callback has not reported yet, oldest first
+  std::vector<SignalPlan*> unreported_;
 };

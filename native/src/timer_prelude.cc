@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -21,6 +22,9 @@ namespace {
 // runs it on the sender's stack), so the answer is normally waiting already;
 // this only bounds a kernel that would not answer at all
 constexpr int kAnswerWaitMs = 100;
+
+std::atomic<bool> farewell_gone{false};
+static_assert(std::atomic<bool>::is_always_lock_free, "a signal handler closes the farewell gate");
 
 // One socket for every prelude of the process, opened with the first.
 int rtnl_fd = -1;
@@ -81,17 +85,6 @@ void RtnlAnswers(const std::vector<std::pair<uint32_t, size_t>>& seqs, std::vect
 }
 
 bool IsSocketOp(const Op& op) { return op.kind == Op::kIpv4 || op.kind == Op::kIpv6; }
-
-// Whether a VRRP socket of the ops has something to read.
-bool PacketWaiting(const Ops& ops) {
-  std::vector<pollfd> fds;
-  for (const Op& op : ops)
-    if (IsSocketOp(op)) fds.push_back({op.fd, POLLIN, 0});
-  if (fds.empty()) return false;
-  int ready = poll(fds.data(), fds.size(), 0);
-  // a poll that fails cannot say the sockets are quiet
-  return ready != 0;
-}
 
 std::vector<uint8_t> Bytes(Napi::Env env, const Napi::Object& o, const char* key, const std::string& where) {
   Napi::Value v = o.Get(key);
@@ -165,37 +158,58 @@ Ops ParsedOps::Of(Napi::Env env, const Napi::Value& ops) {
   return ops_;
 }
 
+std::vector<pollfd> SocketsOf(const Ops& ops) {
+  std::vector<pollfd> fds;
+  for (const Op& op : ops)
+    if (IsSocketOp(op)) fds.push_back({op.fd, POLLIN, 0});
+  return fds;
+}
+
+bool PacketWaiting(pollfd* sockets, size_t count) { return count > 0 && poll(sockets, count, 0) != 0; }
+
+int Send(const Op& op) {
+  switch (op.kind) {
+    case Op::kIpv4: {
+      in_addr dst;
+      std::memcpy(&dst, &op.dst, sizeof dst);
+      return wire::SendIpv4(op.fd, op.data.data(), op.data.size(), dst);
+    }
+    case Op::kIpv6:
+      return wire::SendVrrp6(op.fd, op.ifindex, op.data.data(), op.data.size(), op.src, op.dst, op.hop_limit);
+    case Op::kFrame:
+      return wire::SendFrame(op.fd, op.data.data(), op.data.size(), op.ifindex);
+    case Op::kRtnl:
+      break;
+  }
+  return EINVAL;
+}
+
+bool FarewellGone() { return farewell_gone.load(); }
+
+bool CloseForFarewell() { return !farewell_gone.exchange(true); }
+
+void ReopenAfterFarewell() { farewell_gone.store(false); }
+
 std::optional<std::vector<int>> RunOnce(Ops& pending) {
   const Ops ops = std::move(pending);
   pending.clear();
-  if (ops.empty() || PacketWaiting(ops)) return std::nullopt;
+  if (FarewellGone()) return std::nullopt;
+  std::vector<pollfd> sockets = SocketsOf(ops);
+  if (ops.empty() || PacketWaiting(sockets.data(), sockets.size())) return std::nullopt;
   std::vector<int> done;
   done.reserve(ops.size());
   // the rtnetlink requests' answers are read once everything is sent: a GARP does not wait for them
   std::vector<std::pair<uint32_t, size_t>> asked;
   for (const Op& op : ops) {
-    switch (op.kind) {
-      case Op::kIpv4: {
-        in_addr dst;
-        std::memcpy(&dst, &op.dst, sizeof dst);
-        done.push_back(wire::SendIpv4(op.fd, op.data.data(), op.data.size(), dst));
-        break;
-      }
-      case Op::kIpv6:
-        done.push_back(wire::SendVrrp6(op.fd, op.ifindex, op.data.data(), op.data.size(), op.src, op.dst, op.hop_limit));
-        break;
-      case Op::kFrame:
-        done.push_back(wire::SendFrame(op.fd, op.data.data(), op.data.size(), op.ifindex));
-        break;
-      case Op::kRtnl: {
-        const uint32_t seq = ++rtnl_seq;
-        int err = RtnlSend(op.data, seq);
-        if (err == 0) asked.emplace_back(seq, done.size());
-        // -1: waiting for the answer
-        done.push_back(err == 0 ? -1 : err);
-        break;
-      }
+    if (op.kind != Op::kRtnl) {
+      done.push_back(Send(op));
+      continue;
     }
+    const uint32_t seq = ++rtnl_seq;
+    int err = RtnlSend(op.data, seq);
+    if (err == 0) asked.emplace_back(seq, done.size());
+    // -1: waiting for the answer
+    done.push_back(err == 0 ? -1 : err);
   }
   RtnlAnswers(asked, done);
   return done;

@@ -13,6 +13,7 @@
 
 #include <napi.h>
 #include <netinet/in.h>
+#include <poll.h>
 
 #include <cstdint>
 #include <optional>
@@ -52,10 +53,32 @@ class ParsedOps {
   Ops ops_;
 };
 
+// The VRRP sockets the ops send on, for PacketWaiting.
+std::vector<pollfd> SocketsOf(const Ops& ops);
+
+// Whether one of `sockets` has a packet waiting (a poll that fails cannot say
+// they are quiet). Async-signal-safe, as Send is: a signal handler may run both.
+bool PacketWaiting(pollfd* sockets, size_t count);
+
+// Sends one op that is not kRtnl: 0, or the errno of the send.
+int Send(const Op& op);
+
 // Runs each op in order, once: errno per op, 0 when done, and `ops` is left
 // empty. nullopt when there were none, or, with nothing done, when a VRRP
-// socket the ops send on has a packet waiting.
+// socket the ops send on has a packet waiting or the farewell has gone.
 std::optional<std::vector<int>> RunOnce(Ops& ops);
+
+// The process's farewell gate. A stop signal's handler closes it when it
+// sends the process's farewell (its MASTERs' priority-0 adverts,
+// signal_watcher.h), so that those are the last adverts peers hear from it:
+// once it is closed no farewell runs again, no timer prelude runs (RunOnce
+// returns nullopt; the JavaScript that follows sends nothing above priority
+// 0), and farewellGone() tells JavaScript's own send path. Async-signal-safe.
+bool FarewellGone();
+// Closes the gate: true for the one call that closed it.
+bool CloseForFarewell();
+// Opens it again, for the watcher whose signal closed it, when that watcher closes.
+void ReopenAfterFarewell();
 
 // What RunOnce returned, for the callback that follows: an array of errnos, or undefined.
 Napi::Value Outcome(Napi::Env env, const std::optional<std::vector<int>>& done);

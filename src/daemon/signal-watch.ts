@@ -3,13 +3,15 @@
 // keepalived uses (JSON, SIGRTMIN+2; STATS_CLEAR, SIGRTMAX-1), which Node
 // refuses, through the native addon's libuv watcher. Without the addon those
 // two would still end the process (their default action), so that is said
-// once at start-up. TERM and INT go through the addon too: the supervisor's
-// handler passes SIGTERM on to its children there, before any JavaScript
-// runs (its own handler then sends it again, harmlessly); the VRRP
-// process's sends its MASTERs' priority-0 adverts there (a prelude,
-// vrrp/timer-prelude.ts).
+// once at start-up. TERM and INT go through the addon too, whose signal
+// handler does their first work whatever JavaScript runs: the supervisor's
+// passes SIGTERM on to its children (its own handler then sends it again,
+// harmlessly); the VRRP process's sends its MASTERs' priority-0 adverts (a
+// prelude, vrrp/timer-prelude.ts). That farewell closes the process's
+// farewell gate: no advert above priority 0 leaves after it (native
+// signal_watcher.h), though timers and JavaScript run on until the stop.
 import { constants } from 'node:os';
-import { loadNative, type SignalWatcher } from '../net/native.js';
+import { loadNative, type PreludeOp, type SignalWatcher } from '../net/native.js';
 import type { Logger } from '../observe/log.js';
 import type { Prelude } from '../vrrp/scheduler.js';
 import { SIGNAL_ROUTES, type SignalRoute } from './signals.js';
@@ -28,8 +30,9 @@ export interface SignalWatch {
 export function watchSignals(onSignal: (route: SignalRoute) => void, log: Pick<Logger, 'warn'>): SignalWatch {
   const closers: (() => void)[] = [];
   const native: SignalRoute[] = [];
-  const stopWatchers: SignalWatcher[] = [];
-  let prelude: Prelude | undefined;
+  let stopWatcher: SignalWatcher | undefined;
+  // which prelude an ops array the handler ran belongs to: it may have been replaced since
+  const preludes = new WeakMap<readonly PreludeOp[], Prelude>();
   const viaNode = (route: SignalRoute, name: NodeJS.Signals): void => {
     const handler = () => onSignal(route);
     process.on(name, handler);
@@ -43,11 +46,11 @@ export function watchSignals(onSignal: (route: SignalRoute) => void, log: Pick<L
     const watchers: SignalWatcher[] = [];
     try {
       const { SignalWatcher } = loadNative();
+      const routes = new Map(native.map((r) => [r.signum, r]));
       // an exception must not escape into the addon's callback, where it would abort the process
-      const guarded = (route: SignalRoute) => (_signum: number, done: readonly number[] | undefined) => {
-        const ran = done === undefined ? undefined : prelude;
-        // done once: the other stop signal's watcher must not do it again
-        if (ran !== undefined) setStopPrelude(undefined);
+      const guarded = (signum: number, done: readonly number[] | undefined, ops: readonly PreludeOp[] | undefined) => {
+        const route = routes.get(signum)!;
+        const ran = ops === undefined ? undefined : preludes.get(ops);
         ran?.ran(done!);
         try {
           onSignal(route);
@@ -57,14 +60,13 @@ export function watchSignals(onSignal: (route: SignalRoute) => void, log: Pick<L
           ran?.over();
         }
       };
-      for (const route of native) {
-        const w = new SignalWatcher(route.signum, guarded(route));
-        watchers.push(w);
-        if (route.supervisor === 'stop') stopWatchers.push(w);
-      }
+      // TERM and INT share one watcher: its prelude runs at whichever comes first, once
+      const stops = native.filter((r) => r.supervisor === 'stop');
+      if (stops.length > 0) watchers.push((stopWatcher = new SignalWatcher(stops.map((r) => r.signum), guarded)));
+      for (const route of native) if (route.supervisor !== 'stop') watchers.push(new SignalWatcher(route.signum, guarded));
     } catch (e) {
       for (const w of watchers.splice(0)) w.close();
-      stopWatchers.length = 0;
+      stopWatcher = undefined;
       // without the addon, Node still catches the stop signals; the caller's handler relays them
       for (const route of native) if (route.name !== undefined) viaNode(route, route.name);
       const lost = native.filter((r) => r.name === undefined);
@@ -73,14 +75,13 @@ export function watchSignals(onSignal: (route: SignalRoute) => void, log: Pick<L
     }
     for (const w of watchers) closers.push(() => w.close());
   }
-  function setStopPrelude(p: Prelude | undefined): void {
-    prelude = p;
-    for (const w of stopWatchers) w.setPrelude(p?.ops);
-  }
   return {
-    relayStopTo: (pids) => stopWatchers.forEach((w) => w.relayTo(pids, constants.signals.SIGTERM)),
-    stopPrelude: setStopPrelude,
-    stopsNatively: stopWatchers.length > 0,
+    relayStopTo: (pids) => stopWatcher?.relayTo(pids, constants.signals.SIGTERM),
+    stopPrelude: (p) => {
+      if (p) preludes.set(p.ops, p);
+      stopWatcher?.setPrelude(p?.ops);
+    },
+    stopsNatively: stopWatcher !== undefined,
     close: () => closers.splice(0).forEach((c) => c()),
   };
 }

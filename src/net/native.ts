@@ -38,14 +38,21 @@ export interface Vrrp6Socket {
   close(): void;
 }
 
-/** Runs a callback on each delivery of one signal, real-time ones included (Node's process.on refuses those). */
+/**
+ * Runs a callback on each delivery of its signals, real-time ones included
+ * (Node's process.on refuses those). The relay and the prelude are done in
+ * the signal handler itself, whatever JavaScript the signal interrupts.
+ */
 export interface SignalWatcher {
   /** From now on each delivery first sends `signum` to each of `pids`, before the callback runs; the caller keeps the list to live processes. */
   relayTo(pids: readonly number[], signum: number): void;
-  /** Ops to run at the next delivery, before the callback, which receives their errnos (replaces any set before). */
+  /** Packets to send at the next delivery of any of the signals, before the callback, which receives their errnos and this array (replaces any set before). */
   setPrelude(ops?: readonly PreludeOp[]): void;
   close(): void;
 }
+
+/** A delivery's callback: `done` and `ops` tell the prelude that ran at it (undefined: none did). */
+export type SignalCallback = (signum: number, done: readonly number[] | undefined, ops: readonly PreludeOp[] | undefined) => void;
 
 /**
  * One system call of a timer prelude (native/src/timer_prelude.h),
@@ -95,8 +102,10 @@ export interface ReceiveStampCalls {
 export interface NativeAddon extends ProcessTuningCalls, ReceiveStampCalls {
   readonly PacketSocket: new () => PacketSocket;
   readonly PreciseTimer: new (onExpired: (done: readonly number[] | undefined) => void) => PreciseTimer;
-  readonly SignalWatcher: new (signum: number, onSignal: (signum: number, done: readonly number[] | undefined) => void) => SignalWatcher;
+  readonly SignalWatcher: new (signums: number | readonly number[], onSignal: SignalCallback) => SignalWatcher;
   readonly Vrrp6Socket: new (options: Vrrp6SocketOptions, onPacket: Vrrp6PacketCallback, onError: (err: Error) => void) => Vrrp6Socket;
+  /** whether a stop signal's handler has sent this process's farewell (its priority-0 adverts): after it, nothing above priority 0 may leave */
+  farewellGone(): boolean;
 }
 
 const ADDON = join('native', 'build', 'Release', 'tskad_native.node');

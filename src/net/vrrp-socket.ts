@@ -21,9 +21,9 @@
 import { createRequire } from 'node:module';
 import { endianness } from 'node:os';
 import { bytesToIp, canonicalIp, ipToBytes, type Family } from './ip.js';
-import { loadNative, type PreludeOp, type Vrrp6Socket } from './native.js';
+import { loadNative, type NativeAddon, type PreludeOp, type Vrrp6Socket } from './native.js';
 import { errnoError, type PreludePart } from './prelude-part.js';
-import { decodeIpv4, internetChecksum, IPPROTO_VRRP } from '../vrrp/packet.js';
+import { advertPriority, decodeIpv4, internetChecksum, IPPROTO_VRRP } from '../vrrp/packet.js';
 
 /** RFC 5798 §5.1.1.3 / §5.1.2.3: TTL / hop limit of multicast adverts, checked on receipt */
 export const VRRP_TTL = 255;
@@ -138,6 +138,13 @@ async function sendEach(advert: OutgoingAdvert, sendOne: (message: Buffer, dst: 
   throwFailures(results.flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : [])));
 }
 
+/**
+ * Whether `advert` stays unsent because the stop's farewell, sent from the
+ * signal handler, has left: peers must hear nothing above priority 0 after it.
+ */
+const silencedByFarewell = (native: NativeAddon, advert: OutgoingAdvert): boolean =>
+  advert.to.length > 0 && advertPriority(advert.to[0]!.message) > 0 && native.farewellGone();
+
 /** A prelude's sends of `advert`, one op per destination, settling as sendEach would. */
 function advertPart(advert: OutgoingAdvert, op: (message: Buffer, dst: string) => PreludeOp, ifname: string, sent: () => void): PreludePart {
   return {
@@ -223,6 +230,7 @@ class Ipv4VrrpSocket implements VrrpSocket {
   readonly ifindex: number;
   private readonly ifname: string;
   private readonly raw: RawSocket;
+  private readonly addon: NativeAddon;
   /** raw-socket's descriptor, found for its receive stamps (native.ts ReceiveStampCalls) */
   private readonly fd: number | undefined;
   /** keepalived's IP id, one counter per instance (VRID): first 1, never 0, for which the kernel would pick one */
@@ -235,7 +243,7 @@ class Ipv4VrrpSocket implements VrrpSocket {
     this.ifname = o.ifname;
     const bound = boundAddress(o);
     const rawSocket = createRequire(import.meta.url)('raw-socket') as RawSocketModule;
-    const stamps = loadNative();
+    const stamps = (this.addon = loadNative());
     const before = new Set(stamps.rawSocketFds(AF_INET, IPPROTO_VRRP));
     this.raw = rawSocket.createSocket({ protocol: IPPROTO_VRRP, addressFamily: rawSocket.AddressFamily.IPv4, bufferSize: MAX_IPV4 });
     // opened synchronously just now: the one new descriptor is raw-socket's
@@ -297,6 +305,7 @@ class Ipv4VrrpSocket implements VrrpSocket {
   send(advert: OutgoingAdvert): Promise<void> {
     // raw-socket would quietly open a fresh socket
     if (this.closed) return Promise.reject(new Error('send: the VRRP socket is closed'));
+    if (silencedByFarewell(this.addon, advert)) return Promise.resolve();
     const { id, use } = this.nextId(advert);
     use();
     return sendEach(advert, async (message, dst) => {
@@ -338,6 +347,7 @@ class Ipv6VrrpSocket implements VrrpSocket {
   readonly key: string;
   readonly ifindex: number;
   private readonly ifname: string;
+  private readonly addon: NativeAddon;
   private readonly native: Vrrp6Socket;
   private closed = false;
 
@@ -345,7 +355,8 @@ class Ipv6VrrpSocket implements VrrpSocket {
     this.key = sockpoolKey(o);
     this.ifindex = o.ifindex;
     this.ifname = o.ifname;
-    const { Vrrp6Socket } = loadNative();
+    this.addon = loadNative();
+    const { Vrrp6Socket } = this.addon;
     this.native = new Vrrp6Socket(
       { ifname: o.ifname, ifindex: o.ifindex, address: ipToBytes(boundAddress(o)) },
       (payload, source, destination, hopLimit, ifindex, age) =>
@@ -380,6 +391,7 @@ class Ipv6VrrpSocket implements VrrpSocket {
   }
 
   send(advert: OutgoingAdvert): Promise<void> {
+    if (silencedByFarewell(this.addon, advert)) return Promise.resolve();
     const src = ipToBytes(advert.src);
     return sendEach(advert, async (message, dst) => {
       try {

@@ -181,6 +181,9 @@ export function decodeAdvert(buf: Uint8Array, addrs: PacketAddrs, accept: readon
   return { advert, checksum: variant };
 }
 
+/** The priority field of an encoded VRRP message (RFC 5798 §5.2.4). */
+export const advertPriority = (message: Uint8Array): number => message[2] ?? 0;
+
 export const isDecodeError = (r: Decoded | DecodeError): r is DecodeError => 'kind' in r;
 
 export interface Ipv4Packet {
