@@ -506,7 +506,7 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
       return;
     }
     if (ad.priority === 0) this.stats.pri_zero_rcvd++;
-    this.advertAccepted(ad, pkt.source, this.arrivedAt(pkt.age));
+    this.advertAccepted(ad, pkt.source, pkt.srcBytes, this.arrivedAt(pkt.age));
   }
 
   /**
@@ -520,7 +520,8 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
     return age === undefined || age <= 0 ? now : now - Math.min(age, this.params.advertInt);
   }
 
-  private advertAccepted(ad: Advert, source: string, at: number): void {
+  /** `sourceBytes`: the sender as its IP header gave it, for the election's address tie-break */
+  private advertAccepted(ad: Advert, source: string, sourceBytes: Uint8Array, at: number): void {
     const was = this.state;
     const ours = this.machine.priority;
     const log = this.ports.log;
@@ -536,7 +537,7 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
     if (was === 'MASTER' && ad.priority === 0) log.debug({ instance: this.name }, `${tag} Master received priority 0 message`);
 
     const priority = this.machine.priority;
-    const actions = this.feed({ type: 'AdvertReceived', priority: ad.priority, maxAdverInt: ad.maxAdverInt * 10, source: ipToBytes(source) }, at);
+    const actions = this.feed({ type: 'AdvertReceived', priority: ad.priority, maxAdverInt: ad.maxAdverInt * 10, source: sourceBytes }, at);
 
     if (ad.priority > 0) this.heardPriority = ad.priority;
     if (was === 'BACKUP' && ad.priority > 0) {
