@@ -121,8 +121,8 @@ const ROLES: readonly Role[] = ['master', 'backup'];
 function resourceTable(r: BenchReport): string[] {
   if (!r.steady.length) return [];
   const rows: string[][] = [
-    ['', '', 'RSS MiB', '', '', 'CPU s per minute', '', ''],
-    ['scenario', 'role', 'tskad', 'keepalived', 'ratio', 'tskad', 'keepalived', 'ratio'],
+    ['', '', 'RSS MiB', '', '', 'PSS MiB', '', '', 'CPU s per minute', '', ''],
+    ['scenario', 'role', 'tskad', 'keepalived', 'ratio', 'tskad', 'keepalived', 'ratio', 'tskad', 'keepalived', 'ratio'],
   ];
   const windows = new Set<number>();
   for (const scenario of new Set(r.steady.map((s) => s.scenario))) {
@@ -130,14 +130,19 @@ function resourceTable(r: BenchReport): string[] {
       const [t, k] = KINDS.map((kind) => {
         const samples = r.steady.filter((s) => s.scenario === scenario && s.role === role && s.kind === kind);
         for (const s of samples) windows.add(Math.round(s.seconds));
-        return { rss: median(samples.map((s) => s.rssKiB / 1024)), cpu: median(samples.map((s) => (s.cpuSeconds / s.seconds) * 60)) };
+        return {
+          rss: median(samples.map((s) => s.rssKiB / 1024)),
+          pss: median(samples.map((s) => s.pssKiB / 1024)),
+          cpu: median(samples.map((s) => (s.cpuSeconds / s.seconds) * 60)),
+        };
       });
-      rows.push([scenario, role, fixed(t!.rss, 1), fixed(k!.rss, 1), ratio(t!.rss, k!.rss), fixed(t!.cpu, 3), fixed(k!.cpu, 3), ratio(t!.cpu, k!.cpu)]);
+      const cells = (key: 'rss' | 'pss' | 'cpu', digits: number) => [fixed(t![key], digits), fixed(k![key], digits), ratio(t![key], k![key])];
+      rows.push([scenario, role, ...cells('rss', 1), ...cells('pss', 1), ...cells('cpu', 3)]);
     }
   }
   return [
-    `Resources in a steady window (${[...windows].join(', ')} s, median over rounds): resident memory of the daemon's processes, and the CPU`,
-    `(user + system) they used, per minute.`,
+    `Resources in a steady window (${[...windows].join(', ')} s, median over rounds): resident memory of the daemon's processes (RSS, and PSS,`,
+    `which counts a page shared by several of them once), and the CPU (user + system) they used, per minute.`,
     ...table(rows, 2),
   ];
 }

@@ -2,7 +2,10 @@
 // process and every descendant (keepalived's VRRP work is done in a child,
 // tskad's in its one process), read from /proc — proc(5): each thread's
 // schedstat (ns on a CPU, where stat's utime and stime count 10 ms ticks,
-// too coarse for an idle backup) and status's VmRSS in kB.
+// too coarse for an idle backup), status's VmRSS in kB, and smaps_rollup's
+// Pss: the resident pages with each shared one split among the processes
+// that map it, so that the node binary's pages, resident in both of tskad's
+// processes, count once.
 import { readdirSync, readFileSync } from 'node:fs';
 
 export interface Usage {
@@ -10,6 +13,8 @@ export interface Usage {
   readonly cpuSeconds: number;
   /** the tree's summed resident set, KiB */
   readonly rssKiB: number;
+  /** the tree's summed proportional set size, KiB */
+  readonly pssKiB: number;
 }
 
 /** the parent of a process, from /proc/PID/stat (the field after the state, after the parenthesised name) */
@@ -42,9 +47,10 @@ function cpuNs(pid: string): number {
   }
 }
 
-function rssKiB(pid: string): number {
+/** a "Name:   N kB" field of a /proc file of the process; 0 once it has exited */
+function kiB(pid: string, file: 'status' | 'smaps_rollup', field: 'VmRSS' | 'Pss'): number {
   try {
-    const m = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(readFileSync(`/proc/${pid}/${file}`, 'utf8'));
     return m ? Number(m[1]) : 0;
   } catch {
     return 0;
@@ -54,9 +60,11 @@ function rssKiB(pid: string): number {
 export function usageOf(root: number): Usage {
   let ns = 0;
   let rss = 0;
+  let pss = 0;
   for (const pid of treeOf(root)) {
     ns += cpuNs(pid);
-    rss += rssKiB(pid);
+    rss += kiB(pid, 'status', 'VmRSS');
+    pss += kiB(pid, 'smaps_rollup', 'Pss');
   }
-  return { cpuSeconds: ns / 1e9, rssKiB: rss };
+  return { cpuSeconds: ns / 1e9, rssKiB: rss, pssKiB: pss };
 }

@@ -1,5 +1,5 @@
 // A pair left alone for a while: the CPU each daemon spends in that window
-// and its resident memory at the end, by role — the master sends an advert
+// and its resident memory (RSS and PSS) at the end, by role — the master sends an advert
 // every interval, the backup receives them (RFC 5798 §6.4.2–6.4.3). A
 // takeover nobody caused in the window (at 0.02 s, a master silent for
 // 72 ms) is counted by the pair. A bare C sleeper at the same interval runs
@@ -20,6 +20,8 @@ export interface SteadyUsage {
   readonly cpuSeconds: number;
   /** resident memory of all its processes at the end, KiB */
   readonly rssKiB: number;
+  /** their proportional set size at the end (shared pages split among the processes mapping them), KiB */
+  readonly pssKiB: number;
 }
 
 export interface SteadyWindow {
@@ -48,6 +50,7 @@ export async function steadyWindow(pair: Pair, seconds: number, floor: WakeupFlo
     seconds: (t1 - t0) / 1000,
     cpuSeconds: after[i]!.cpuSeconds - before[i]!.cpuSeconds,
     rssKiB: after[i]!.rssKiB,
+    pssKiB: after[i]!.pssKiB,
   }));
   await pair.recover();
   return { from: t0, to: t1, usage, floor: floorPeriods };

@@ -81,7 +81,7 @@ describe('bench:failover --quick', () => {
           for (const role of ['master', 'backup'] as const) {
             const usage = report.steady.filter((u) => u.scenario === name && u.kind === kind && u.role === role);
             assert.equal(usage.length, s.rounds);
-            assert.ok(usage.every((u) => u.rssKiB > 1024 && u.cpuSeconds > 0 && u.cpuSeconds < u.seconds), `${name} ${kind} ${role}: ${JSON.stringify(usage)}`);
+            assert.ok(usage.every((u) => u.rssKiB > 1024 && u.pssKiB > 256 && u.pssKiB <= u.rssKiB && u.cpuSeconds > 0 && u.cpuSeconds < u.seconds), `${name} ${kind} ${role}: ${JSON.stringify(usage)}`);
           }
         }
       }
