@@ -69,8 +69,9 @@ int Send(const Op& op);
 std::optional<std::vector<int>> RunOnce(Ops& ops);
 
 // The process's farewell gate. A stop signal's handler closes it when it
-// sends the process's farewell (its MASTERs' priority-0 adverts,
-// signal_watcher.h), so that those are the last adverts peers hear from it:
+// finds the process's farewell (its MASTERs' priority-0 adverts,
+// signal_watcher.h), sent or, with a packet waiting, left to the stop's
+// JavaScript, so that those are the last adverts peers hear from it:
 // once it is closed no farewell runs again, no timer prelude runs (RunOnce
 // returns nullopt; the JavaScript that follows sends nothing above priority
 // 0), and farewellGone() tells JavaScript's own send path. Async-signal-safe.

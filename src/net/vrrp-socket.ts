@@ -243,13 +243,13 @@ class Ipv4VrrpSocket implements VrrpSocket {
     this.ifname = o.ifname;
     const bound = boundAddress(o);
     const rawSocket = createRequire(import.meta.url)('raw-socket') as RawSocketModule;
-    const stamps = (this.addon = loadNative());
-    const before = new Set(stamps.rawSocketFds(AF_INET, IPPROTO_VRRP));
+    this.addon = loadNative();
+    const before = new Set(this.addon.rawSocketFds(AF_INET, IPPROTO_VRRP));
     this.raw = rawSocket.createSocket({ protocol: IPPROTO_VRRP, addressFamily: rawSocket.AddressFamily.IPv4, bufferSize: MAX_IPV4 });
     // opened synchronously just now: the one new descriptor is raw-socket's
-    const opened = stamps.rawSocketFds(AF_INET, IPPROTO_VRRP).filter((fd) => !before.has(fd));
+    const opened = this.addon.rawSocketFds(AF_INET, IPPROTO_VRRP).filter((fd) => !before.has(fd));
     this.fd = opened.length === 1 ? opened[0] : undefined;
-    if (this.fd !== undefined) stamps.receiveAge(this.fd);
+    if (this.fd !== undefined) this.addon.receiveAge(this.fd);
     const set = (what: string, level: number, option: number, value: number | Buffer): void => {
       try {
         if (typeof value === 'number') this.raw.setOption(level, option, value);
@@ -286,7 +286,7 @@ class Ipv4VrrpSocket implements VrrpSocket {
         ttl: ip.ttl,
         multicast: isMulticast(ip.dst),
         ifindex: this.ifindex,
-        age: this.fd === undefined ? -1 : stamps.receiveAge(this.fd),
+        age: this.fd === undefined ? -1 : this.addon.receiveAge(this.fd),
       });
     });
     this.raw.on('error', (err) => {

@@ -234,8 +234,9 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
   private group: GroupGate | undefined;
   /** adverts handed to the socket and not yet sent: stop() waits for the priority-0 one */
   private readonly sending = new Set<Promise<void>>();
-  /** the adverts last encoded, and what each was encoded from (outgoing()): a MASTER's own, and its priority-0 one */
+  /** the plan's checksum group as bytes (checksumGroupBytes()), with the text it was made from */
   private checksumGroup: { readonly text: string; readonly bytes: Uint8Array } | undefined;
+  /** the adverts last encoded, and what each was encoded from (outgoing()): a MASTER's own, and its priority-0 one */
   private encoded: Array<{ readonly priority: number; readonly src: string; readonly checksum: ChecksumVariant; readonly plan: InstancePlan; readonly advert: OutgoingAdvert }> = [];
   /** what the step under way says and tells, while holding() holds it */
   private held: Array<() => void> | undefined;
@@ -273,6 +274,7 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
     if (this.checksumGroup?.text !== text) this.checksumGroup = { text, bytes: ipToBytes(text) };
     return this.checksumGroup.bytes;
   }
+
   get name(): string {
     return this.plan.name;
   }
