@@ -12,6 +12,7 @@ import { createLab } from '../../src/lab/topology.js';
 import { failover, type FailoverTimes } from './failover.js';
 import { startPair, type Pair } from './pair.js';
 import { roundOrder, scenarioName, VRID, type Plan, type Scenario } from './plan.js';
+import type { TimerStatus } from '../../src/observe/status.js';
 import { advertPeriods } from './stats.js';
 import { steadyWindow, type SteadyUsage, type SteadyWindow } from './steady.js';
 import { portSwitch, type PortSwitch } from './switch-port.js';
@@ -39,6 +40,8 @@ export interface PairRun extends Measured {
   readonly steady: readonly number[];
   /** the periods a bare C sleeper at advert_int saw in the steady window: the machine's floor */
   readonly floor: readonly number[];
+  /** a tskad master's timer expiries in the steady window, the late ones by why */
+  readonly timers?: TimerStatus;
 }
 
 export type SteadySample = Measured & SteadyUsage;
@@ -108,7 +111,16 @@ function runOf(pair: Pair, scenario: Scenario, name: string, window: SteadyWindo
   const intervalMs = scenario.advertInt * 1000;
   const adverts = pair.wire.events.filter(isAdvert).filter((a) => a.at >= pair.startedAt && a.vrid === VRID[pair.kind]);
   const steady = window ? adverts.filter((a) => a.at >= window.from && a.at <= window.to) : [];
-  return { scenario: name, kind: pair.kind, intervalMs, unsolicited: pair.unsolicited, whole: advertPeriods(adverts, intervalMs), steady: advertPeriods(steady, intervalMs), floor: window?.floor ?? [] };
+  return {
+    scenario: name,
+    kind: pair.kind,
+    intervalMs,
+    unsolicited: pair.unsolicited,
+    whole: advertPeriods(adverts, intervalMs),
+    steady: advertPeriods(steady, intervalMs),
+    floor: window?.floor ?? [],
+    ...(window?.timers && { timers: window.timers }),
+  };
 }
 
 const ms = (x: number): string => `${x.toFixed(1)} ms`;

@@ -4,6 +4,9 @@
 // keepalived, jitter p99 under 1 ms — checked against them. Pure: a report
 // in, lines out.
 import type { DaemonKind } from '../../src/lab/daemon.js';
+import { EXPIRY_LATENESS_CAUSES } from '../../src/net/native.js';
+import type { TimerStatus } from '../../src/observe/status.js';
+import { LATE_EXPIRY_MS } from '../../src/vrrp/scheduler.js';
 import type { BenchReport, FailoverSample } from './bench.js';
 import { LOSSES, type Loss } from './plan.js';
 import { median, quantile, worst } from './stats.js';
@@ -103,8 +106,20 @@ function jitterTable(r: BenchReport): string[] {
     `beside each steady window that only sleeps to absolute deadlines advert_int apart (clock_nanosleep, the scheduler slice`,
     `tskad asks for), its own periods, under the daemon whose window it was.`,
     ...table(rows, 2),
+    ...lateTimerLines(r),
     `Takeovers nobody caused (a backup taking over from a live master that was late for Master_Down_Interval, or a master`,
     `yielding): ${KINDS.map((kind) => `${kind} ${unsolicited(r, kind)}`).join('; ')}.`,
+  ];
+}
+
+function lateTimerLines(r: BenchReport): string[] {
+  const late = r.scenarios.flatMap((scenario) => lateTimers(r, scenario) ?? []);
+  if (late.length === 0) return [];
+  return [
+    `tskad's master, its own count (tskad status) of its timer expiries in the steady windows that came more than ${LATE_EXPIRY_MS} ms late,`,
+    `by why: busy (its event loop was at work when the time came), runqueue (it woke in time and waited for a CPU), wakeup`,
+    `(the kernel woke it late; on a virtual machine, mostly the host not running the vCPU, as the C sleeper's late periods):`,
+    `  ${late.join('; ')}.`,
   ];
 }
 
@@ -202,7 +217,18 @@ function goals(r: BenchReport): string[] {
   lines.push(jittery.length === 0 ? `met: tskad's advert jitter p99 under ${GOAL_JITTER_P99_MS} ms ${where}` : `missed: tskad's advert jitter p99 ≥ ${GOAL_JITTER_P99_MS} ms ${where}: ${jittery.join(', ')}`);
   const floors = steadies.map((scenario) => `${scenario} p99 ${fixed(quantile(deviations(r, scenario, 'tskad', 'floor').abs, 0.99), 3)} ms`);
   if (jittery.length > 0 && floors.length > 0) lines.push(`(the machine's floor, a bare C sleeper in the same windows: ${floors.join(', ')})`);
+  const late = steadies.flatMap((scenario) => lateTimers(r, scenario) ?? []);
+  if (jittery.length > 0 && late.length > 0) lines.push(`(tskad's master, on its own timer expiries more than ${LATE_EXPIRY_MS} ms late: ${late.join(', ')})`);
   return lines;
+}
+
+/** A tskad master's timer expiries in a scenario's steady windows: how many came late, and why; undefined without a count. */
+function lateTimers(r: BenchReport, scenario: string): string | undefined {
+  const counts = r.runs.filter((p) => p.scenario === scenario && p.kind === 'tskad').flatMap((p) => p.timers ?? []);
+  if (counts.length === 0) return undefined;
+  const sum = (of: (t: TimerStatus) => number) => counts.reduce((n, t) => n + of(t), 0);
+  const by = EXPIRY_LATENESS_CAUSES.map((c) => `${c} ${sum((t) => t.late[c])}`).join(', ');
+  return `${scenario} ${sum((t) => EXPIRY_LATENESS_CAUSES.reduce((n, c) => n + t.late[c], 0))} of ${sum((t) => t.expiries)} (${by})`;
 }
 
 export function renderReport(r: BenchReport): string {

@@ -4,8 +4,15 @@
 // takeover nobody caused in the window (at 0.02 s, a master silent for
 // 72 ms) is counted by the pair. A bare C sleeper at the same interval runs
 // beside them (wakeup-floor.c): the machine's floor for the master's jitter.
+// A tskad master also says, over its status socket, how many of its timer
+// expiries in the window came late and why (vrrp/scheduler.ts).
 import { setTimeout as sleep } from 'node:timers/promises';
+import { defaultRuntimeDir, statusSocketIn } from '../../src/daemon/settings.js';
 import { wallClock } from '../../src/lab/command.js';
+import type { Daemon } from '../../src/lab/daemon.js';
+import { EXPIRY_LATENESS_CAUSES } from '../../src/net/native.js';
+import { queryStatus } from '../../src/observe/status-client.js';
+import type { TimerStatus } from '../../src/observe/status.js';
 import { other, type Pair } from './pair.js';
 import { usageOf } from './resources.js';
 import type { WakeupFloor } from '../wakeup-floor.js';
@@ -31,6 +38,18 @@ export interface SteadyWindow {
   readonly usage: readonly SteadyUsage[];
   /** the periods the C sleeper saw in the window, ms */
   readonly floor: readonly number[];
+  /** a tskad master's timer expiries in the window, the late ones by why */
+  readonly timers?: TimerStatus;
+}
+
+/** A tskad daemon's timer counts, from its status socket (beside its pid file). */
+const timersOf = async (d: Daemon): Promise<TimerStatus | undefined> => (await queryStatus(statusSocketIn(defaultRuntimeDir(d.files.pidFile, undefined)))).timers;
+
+/** What the counts grew by from `a` to `b`. */
+function timersBetween(a: TimerStatus | undefined, b: TimerStatus | undefined): TimerStatus | undefined {
+  if (a === undefined || b === undefined) return undefined;
+  const late = Object.fromEntries(EXPIRY_LATENESS_CAUSES.map((c) => [c, b.late[c] - a.late[c]])) as TimerStatus['late'];
+  return { expiries: b.expiries - a.expiries, lateAfterMs: b.lateAfterMs, late };
 }
 
 export async function steadyWindow(pair: Pair, seconds: number, floor: WakeupFloor): Promise<SteadyWindow> {
@@ -39,11 +58,14 @@ export async function steadyWindow(pair: Pair, seconds: number, floor: WakeupFlo
     { role: 'backup' as const, router: other(pair.master) },
   ];
   const pids = roles.map((r) => pair.daemon(r.router).process.pid);
+  const master = pair.daemon(pair.master);
+  const timersBefore = pair.kind === 'tskad' ? await timersOf(master) : undefined;
   const t0 = wallClock();
   const before = pids.map(usageOf);
   const [floorPeriods] = await Promise.all([floor.run(pair.facts.advertInt * 1000, seconds), sleep(seconds * 1000)]);
   const after = pids.map(usageOf);
   const t1 = wallClock();
+  const timers = timersBetween(timersBefore, pair.kind === 'tskad' ? await timersOf(master) : undefined);
   for (const { router } of roles) if (!pair.daemon(router).process.running()) throw new Error(`${pair.kind} on ${router} exited in the steady window`);
   const usage = roles.map(({ role }, i) => ({
     role,
@@ -53,5 +75,5 @@ export async function steadyWindow(pair: Pair, seconds: number, floor: WakeupFlo
     pssKiB: after[i]!.pssKiB,
   }));
   await pair.recover();
-  return { from: t0, to: t1, usage, floor: floorPeriods };
+  return { from: t0, to: t1, usage, floor: floorPeriods, ...(timers && { timers }) };
 }

@@ -39,6 +39,7 @@ PreciseTimer::PreciseTimer(const Napi::CallbackInfo& info)
     throw Napi::Error::New(env, std::string("uv_poll_init: ") + uv_strerror(err));
   }
   poll_->data = this;
+  lateness_ = std::make_unique<ExpiryLateness>(loop);
   Ref();
 }
 
@@ -58,13 +59,13 @@ void PreciseTimer::Arm(const Napi::CallbackInfo& info) {
   int64_t delay_ns = std::isfinite(delay_ms) && delay_ms > 0 ? static_cast<int64_t>(std::ceil(delay_ms * 1e6)) : 1;
   if (delay_ns < 1) delay_ns = 1;
   // absolute, so the time spent getting here is not added to the delay
-  timespec now{};
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  int64_t due = static_cast<int64_t>(now.tv_sec) * 1000000000 + now.tv_nsec + delay_ns;
+  int64_t due = MonotonicNs() + delay_ns;
   itimerspec spec{};
   spec.it_value.tv_sec = static_cast<time_t>(due / 1000000000);
   spec.it_value.tv_nsec = static_cast<long>(due % 1000000000);
   if (timerfd_settime(fd_, TFD_TIMER_ABSTIME, &spec, nullptr) < 0) throw ErrnoError(env, "timerfd_settime", errno);
+  due_ns_ = due;
+  lateness_->Armed();
   if (!polling_) {
     if (int err = uv_poll_start(poll_, UV_READABLE, OnExpired); err != 0)
       throw Napi::Error::New(env, std::string("uv_poll_start: ") + uv_strerror(err));
@@ -79,6 +80,7 @@ void PreciseTimer::Disarm(const Napi::CallbackInfo& info) {
   if (timerfd_settime(fd_, 0, &off, nullptr) < 0) throw ErrnoError(info.Env(), "timerfd_settime", errno);
   if (polling_) uv_poll_stop(poll_);
   polling_ = false;
+  lateness_->Disarmed();
 }
 
 void PreciseTimer::OnExpired(uv_poll_t* handle, int status, int) {
@@ -90,11 +92,15 @@ void PreciseTimer::OnExpired(uv_poll_t* handle, int status, int) {
   // one-shot: until the callback arms it again, nothing keeps the loop alive
   uv_poll_stop(self->poll_);
   self->polling_ = false;
+  ExpiryLateness::Verdict verdict = self->lateness_->Judge(self->due_ns_);
+  self->lateness_->Disarmed();
   std::optional<std::vector<int>> done = prelude::RunOnce(self->prelude_);
   Napi::Env env = self->Env();
   Napi::HandleScope scope(env);
   try {
-    self->on_expired_.MakeCallback(self->Value(), {prelude::Outcome(env, done)}, self->async_context_);
+    self->on_expired_.MakeCallback(self->Value(),
+                                   {prelude::Outcome(env, done), Napi::Number::New(env, verdict.late_ms), Napi::Number::New(env, verdict.cause)},
+                                   self->async_context_);
   } catch (const Napi::Error& e) {
     // as for a throwing setTimeout callback: an uncaught exception, not an abort
     napi_fatal_exception(env, e.Value());
@@ -104,6 +110,7 @@ void PreciseTimer::OnExpired(uv_poll_t* handle, int status, int) {
 void PreciseTimer::Stop() {
   StopAndClose(poll_, fd_);
   polling_ = false;
+  lateness_.reset();
 }
 
 void PreciseTimer::Close(const Napi::CallbackInfo&) {

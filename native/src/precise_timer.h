@@ -5,12 +5,17 @@
 // better. The expiry wakes the loop's epoll directly: no spin, no thread.
 //
 // An arm may carry a prelude (timer_prelude.h): work done at
-// the expiry before the callback runs, whose outcome the callback receives.
+// the expiry before the callback runs, whose outcome the callback receives,
+// with how late the expiry was and why (expiry_lateness.h).
 #pragma once
 
 #include <napi.h>
 #include <uv.h>
 
+#include <cstdint>
+#include <memory>
+
+#include "expiry_lateness.h"
 #include "timer_prelude.h"
 
 class PreciseTimer : public Napi::ObjectWrap<PreciseTimer> {
@@ -29,6 +34,9 @@ class PreciseTimer : public Napi::ObjectWrap<PreciseTimer> {
   int fd_ = -1;
   bool polling_ = false;
   uv_poll_t* poll_ = nullptr;
+  // CLOCK_MONOTONIC ns of the armed expiry
+  int64_t due_ns_ = 0;
+  std::unique_ptr<ExpiryLateness> lateness_;
   Napi::FunctionReference on_expired_;
   Napi::AsyncContext async_context_;
   // for the armed expiry only: a re-arm or disarm replaces it

@@ -17,6 +17,7 @@ import type { TrackedObjectView } from '../notify/vrrp-tracking.js';
 import { STATUS_VERSION, type InstanceStatus, type StatusSnapshot, type TrackedStatus } from '../observe/status.js';
 import type { TransitionRecord, VrrpRuntime } from '../vrrp/instance.js';
 import type { SyncGroup } from '../vrrp/sync-group.js';
+import { LATE_EXPIRY_MS, type TimerLateness } from '../vrrp/scheduler.js';
 
 /** A running instance, as the status reads it. */
 export type StatusRuntime = VrrpRuntime;
@@ -41,6 +42,8 @@ export interface VrrpStatusSource {
   trackedInterfaces?(): readonly TrackedInterfaceState[];
   /** the tracked scripts, files and processes of every instance, when the process tells them */
   trackedObjects?(): readonly TrackedObjectState[];
+  /** how late the process's timers fired, when it tells */
+  timers?(): Readonly<TimerLateness> | undefined;
 }
 
 export interface VrrpStatus {
@@ -125,7 +128,14 @@ export function watchVrrpStatus(vrrp: VrrpStatusSource, config: Config, startedA
         stats: { ...v.stats },
       };
     };
-    return { version: STATUS_VERSION, pid: process.pid, startedAt: startedAt.toISOString(), vrrp: vrrp.instances.map(instanceStatus) };
+    const t = vrrp.timers?.();
+    return {
+      version: STATUS_VERSION,
+      pid: process.pid,
+      startedAt: startedAt.toISOString(),
+      vrrp: vrrp.instances.map(instanceStatus),
+      ...(t && { timers: { expiries: t.expiries, lateAfterMs: LATE_EXPIRY_MS, late: { ...t.late } } }),
+    };
   };
 
   return {

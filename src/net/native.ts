@@ -67,11 +67,21 @@ export type PreludeOp =
   | { readonly kind: 'rtnl'; readonly data: Buffer };
 
 /**
+ * Why an expiry ran late, by the number the addon gives (native/src/expiry_lateness.h):
+ * the kernel woke the event loop late (on a virtual machine, mostly the host
+ * not running the vCPU); it woke in time but waited on a run queue for a CPU;
+ * or the loop was still busy (JavaScript, GC) when the time came.
+ */
+export const EXPIRY_LATENESS_CAUSES = ['wakeup', 'runqueue', 'busy'] as const;
+export type ExpiryLatenessCause = (typeof EXPIRY_LATENESS_CAUSES)[number];
+
+/**
  * A one-shot timer on timerfd (CLOCK_MONOTONIC, nanoseconds), watched by the
  * event loop: `onExpired` runs once per arm, never before the delay is over.
  * It receives the errno of each op of the arm's prelude (0: done), or
  * undefined when there was none or it did not run (a VRRP socket of it had
- * a packet waiting).
+ * a packet waiting); how many ms after the due time the prelude's turn came;
+ * and why, an index into EXPIRY_LATENESS_CAUSES.
  */
 export interface PreciseTimer {
   /** (Re)arms the timer `delayMs` from now, with the ops to run first at its expiry; it keeps the event loop alive until it expires or is disarmed. */
@@ -101,7 +111,7 @@ export interface ReceiveStampCalls {
 
 export interface NativeAddon extends ProcessTuningCalls, ReceiveStampCalls {
   readonly PacketSocket: new () => PacketSocket;
-  readonly PreciseTimer: new (onExpired: (done: readonly number[] | undefined) => void) => PreciseTimer;
+  readonly PreciseTimer: new (onExpired: (done: readonly number[] | undefined, lateMs: number, cause: number) => void) => PreciseTimer;
   readonly SignalWatcher: new (signums: number | readonly number[], onSignal: SignalCallback) => SignalWatcher;
   readonly Vrrp6Socket: new (options: Vrrp6SocketOptions, onPacket: Vrrp6PacketCallback, onError: (err: Error) => void) => Vrrp6Socket;
   /** whether a stop signal's handler has sent this process's farewell (its priority-0 adverts): after it, nothing above priority 0 may leave */

@@ -8,11 +8,16 @@
 // The VRRP event loop's delay (perf_hooks.monitorEventLoopDelay) is
 // reported as quantiles over the time since the previous scrape: it is
 // what could make an advert late, and the isolation goal is p99 < 1 ms.
+// The VRRP timers' expiries are counted, those over a millisecond late by
+// why (vrrp/scheduler.ts): the loop busy, a wait for a CPU, or a late
+// wake-up from the kernel, which on a virtual machine is mostly the host's.
 import { createServer, type Server } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { VrrpState } from '../vrrp/fsm.js';
 import type { StatName } from '../vrrp/instance.js';
+import { EXPIRY_LATENESS_CAUSES } from '../net/native.js';
+import { LATE_EXPIRY_MS, takeMaxLateMs, timerLateness, type TimerLateness } from '../vrrp/scheduler.js';
 import { isReceiveError, RECEIVE_ERROR_STATS, vrrpEvents, type InstanceId, type ReceiveErrorStat } from './events.js';
 
 /** keepalived's numbers for states in its JSON dump (vrrp_json.c) */
@@ -43,6 +48,8 @@ export interface VrrpMetricsOptions {
   readonly registry?: Registry;
   /** monitorEventLoopDelay's sampling period, ms (default 10) */
   readonly eventLoopResolutionMs?: number;
+  /** the timers' lateness (default: this process's scheduler) */
+  readonly timers?: { lateness(): Readonly<TimerLateness>; takeMaxLateMs(): number };
 }
 
 export interface VrrpMetrics {
@@ -73,6 +80,36 @@ export function createVrrpMetrics(o: VrrpMetricsOptions = {}): VrrpMetrics {
     collect() {
       for (const q of DELAY_QUANTILES) this.set({ quantile: String(q) }, (q === 1 ? histogram.max : histogram.percentile(q * 100)) / 1e9);
       histogram.reset();
+    },
+  });
+
+  const timers = o.timers ?? { lateness: timerLateness, takeMaxLateMs };
+  new Counter({
+    name: 'tskad_vrrp_timer_expiries_total',
+    help: "Expiries of the VRRP process's timers (adverts, master-down and the rest)",
+    registers,
+    collect() {
+      this.reset();
+      this.inc(timers.lateness().expiries);
+    },
+  });
+  new Counter({
+    name: 'tskad_vrrp_timer_late_total',
+    help: `Timer expiries more than ${LATE_EXPIRY_MS} ms late, by cause: busy (the event loop's own work), runqueue (waited for a CPU), wakeup (the kernel or the host woke the process late)`,
+    labelNames: ['cause'],
+    registers,
+    collect() {
+      const { late } = timers.lateness();
+      this.reset();
+      for (const cause of EXPIRY_LATENESS_CAUSES) this.inc({ cause }, late[cause]);
+    },
+  });
+  new Gauge({
+    name: 'tskad_vrrp_timer_lateness_max_seconds',
+    help: 'The latest a VRRP timer expiry came since the previous scrape',
+    registers,
+    collect() {
+      this.set(timers.takeMaxLateMs() / 1000);
     },
   });
 

@@ -3,7 +3,8 @@
 // the snapshot's JSON for scripts and probes.
 import { connect } from 'node:net';
 import { isReceiveError } from './events.js';
-import { STATUS_SOCKET, type InstanceStatus, type StatusReply, type StatusSnapshot, type TrackedStatus } from './status.js';
+import { EXPIRY_LATENESS_CAUSES } from '../net/native.js';
+import { STATUS_SOCKET, type InstanceStatus, type StatusReply, type StatusSnapshot, type TimerStatus, type TrackedStatus } from './status.js';
 
 export class StatusQueryError extends Error {}
 
@@ -76,9 +77,16 @@ function details(i: InstanceStatus): string[] {
   return out;
 }
 
+/** How many timer expiries came late, and why: the daemon's own work, a CPU taken, or a late wake-up (a busy host). */
+function timersText(t: TimerStatus): string {
+  const late = EXPIRY_LATENESS_CAUSES.reduce((n, c) => n + t.late[c], 0);
+  const why = late > 0 ? ` (${EXPIRY_LATENESS_CAUSES.map((c) => `${c} ${t.late[c]}`).join(', ')})` : '';
+  return `timers: ${t.expiries} expiries, ${late} more than ${t.lateAfterMs} ms late${why}`;
+}
+
 /** The table `tskad status` prints. */
 export function renderStatus(s: StatusSnapshot): string {
-  const head = `tskad pid ${s.pid}, running since ${s.startedAt}`;
+  const head = `tskad pid ${s.pid}, running since ${s.startedAt}${s.timers ? `\n${timersText(s.timers)}` : ''}`;
   if (s.vrrp.length === 0) return `${head}\nno VRRP instances\n`;
   const rows = s.vrrp.map((i) => [
     i.name,

@@ -10,6 +10,7 @@
 import { chmodSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
+import type { ExpiryLatenessCause } from '../net/native.js';
 import type { VrrpState } from '../vrrp/fsm.js';
 import type { Stats } from '../vrrp/instance.js';
 
@@ -59,6 +60,13 @@ export interface InstanceStatus {
   readonly stats: Stats;
 }
 
+/** The VRRP process's timer expiries, and those more than `lateAfterMs` late by why (vrrp/scheduler.ts). */
+export interface TimerStatus {
+  readonly expiries: number;
+  readonly lateAfterMs: number;
+  readonly late: Readonly<Record<ExpiryLatenessCause, number>>;
+}
+
 export interface StatusSnapshot {
   readonly version: typeof STATUS_VERSION;
   /** the process answering */
@@ -66,6 +74,8 @@ export interface StatusSnapshot {
   /** ISO 8601 time the daemon started */
   readonly startedAt: string;
   readonly vrrp: readonly InstanceStatus[];
+  /** when the process can tell */
+  readonly timers?: TimerStatus;
 }
 
 export type StatusReply = { readonly ok: true; readonly status: StatusSnapshot } | { readonly ok: false; readonly error: string };

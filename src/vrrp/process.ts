@@ -45,7 +45,7 @@ import { SYNC_GROUP_FAULT, VrrpRuntime } from './instance.js';
 import { instancePlan, receiveParams, unsupported, vrrpParams, type InstancePlan } from './params.js';
 import { diffInstances, fixedSettingChanges } from './reload.js';
 import { resumeVerdict, type RespawnInfo } from './reload-respawn.js';
-import { realScheduler, type Prelude, type Scheduler } from './scheduler.js';
+import { realScheduler, type Prelude, type Scheduler, type TimerLateness } from './scheduler.js';
 import { SocketPool } from './socket-pool.js';
 import { SyncGroup } from './sync-group.js';
 import { combinePreludes, TimerPrelude, type PreludeWork } from './timer-prelude.js';
@@ -95,6 +95,8 @@ export interface VrrpProcess {
   trackedInterfaces(): Array<TrackedInterface & { readonly instance: string; readonly up: boolean }>;
   /** every instance's tracked scripts, files and processes (tskad status) */
   trackedObjects(): TrackedObjectView[];
+  /** how late the process's timers fired, when its scheduler can tell (tskad status) */
+  timers(): Readonly<TimerLateness> | undefined;
   /** Stops every instance (see the header), then closes sockets; idempotent. */
   stop(): Promise<void>;
   /** settles once stopped, by stop() or a signal */
@@ -550,6 +552,7 @@ async function startVrrp(o: VrrpOptions, { log, scheduler, config: initialConfig
     onReloaded: (listener) => void events.on('reloaded', listener),
     trackedInterfaces: () => gen!.members.flatMap((m) => m.tracked.map((t) => ({ instance: m.vrrp.name, name: t.name, weight: t.weight, reverse: t.reverse, up: net.isUp(t.name) }))),
     trackedObjects: () => gen!.tracking.trackedObjects(),
+    timers: () => scheduler.expiries?.(),
     stop,
     stopped,
   };

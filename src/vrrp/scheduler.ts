@@ -10,9 +10,11 @@
 // or so at advert_int 0.02, the advert jitter's main cause. A timerfd expiry
 // wakes the loop within microseconds of the due time and allocates nothing.
 // The earliest callback's prelude, if it has one, rides on the kernel timer:
-// the addon does it at the expiry, before any JavaScript runs.
+// the addon does it at the expiry, before any JavaScript runs. The addon also
+// says how late each expiry came and why, which the metrics show: a master's
+// late advert is the host's doing or the daemon's.
 import { performance } from 'node:perf_hooks';
-import { loadNative, type PreciseTimer, type PreludeOp } from '../net/native.js';
+import { EXPIRY_LATENESS_CAUSES, loadNative, type ExpiryLatenessCause, type PreciseTimer, type PreludeOp } from '../net/native.js';
 
 export type Cancel = () => void;
 
@@ -30,6 +32,8 @@ export interface Scheduler {
   now(): number;
   /** runs `fire` once, at `time` or as soon after as the event loop allows; a clock that can does `prelude` right before */
   at(time: number, fire: () => void, prelude?: Prelude): Cancel;
+  /** how late its expiries came, for a clock that can tell */
+  expiries?(): Readonly<TimerLateness>;
 }
 
 interface Pending {
@@ -88,6 +92,37 @@ class PendingQueue {
   }
 }
 
+/** Past this, ms, an expiry counts as late: advert jitter is meant to stay under it. */
+export const LATE_EXPIRY_MS = 1;
+
+/** How late the kernel timer's expiries came, since the process started. */
+export interface TimerLateness {
+  expiries: number;
+  /** expiries more than LATE_EXPIRY_MS after their due time, by cause */
+  readonly late: Record<ExpiryLatenessCause, number>;
+  /** the largest lateness, ms, since takeMaxLateMs() last read it */
+  maxMs: number;
+}
+
+const lateness: TimerLateness = { expiries: 0, late: { wakeup: 0, runqueue: 0, busy: 0 }, maxMs: 0 };
+
+/** The VRRP process's timer lateness so far (a snapshot). */
+export const timerLateness = (): Readonly<TimerLateness> => ({ ...lateness, late: { ...lateness.late } });
+
+/** The largest lateness, ms, since the last call, and starts afresh. */
+export function takeMaxLateMs(): number {
+  const max = lateness.maxMs;
+  lateness.maxMs = 0;
+  return max;
+}
+
+/** Counts one expiry, `lateMs` after its time, for the addon's cause number. */
+export function countExpiry(lateMs: number, cause: number): void {
+  lateness.expiries++;
+  if (lateMs > lateness.maxMs) lateness.maxMs = lateMs;
+  if (lateMs > LATE_EXPIRY_MS) lateness.late[EXPIRY_LATENESS_CAUSES[cause] ?? 'wakeup']++;
+}
+
 class TimerfdScheduler implements Scheduler {
   private readonly queue = new PendingQueue();
   private seq = 0;
@@ -99,6 +134,10 @@ class TimerfdScheduler implements Scheduler {
 
   now(): number {
     return performance.now();
+  }
+
+  expiries(): Readonly<TimerLateness> {
+    return timerLateness();
   }
 
   at(time: number, fire: () => void, prelude?: Prelude): Cancel {
@@ -139,7 +178,10 @@ class TimerfdScheduler implements Scheduler {
       return;
     }
     if (next.time === this.armedFor && next.prelude === this.armedPrelude) return;
-    this.timer ??= new (loadNative().PreciseTimer)((done) => this.expired(done));
+    this.timer ??= new (loadNative().PreciseTimer)((done, lateMs, cause) => {
+      countExpiry(lateMs, cause);
+      this.expired(done);
+    });
     this.armedFor = next.time;
     this.armedPrelude = next.prelude;
     this.timer.arm(next.time - performance.now(), next.prelude?.ops);

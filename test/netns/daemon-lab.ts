@@ -43,7 +43,11 @@ export function readPid(path: string): number {
 export const commOf = (pid: number): string => readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
 
 /** `tskad status --json` for the daemon of these files; runs on the host, where the socket is a file like any other. */
-export async function statusJson(files: DaemonFiles): Promise<{ pid: number; vrrp: Array<{ name: string; state: string; effectivePriority: number; vips: string[]; stats: Record<string, number> }> }> {
+export async function statusJson(files: DaemonFiles): Promise<{
+  pid: number;
+  vrrp: Array<{ name: string; state: string; effectivePriority: number; vips: string[]; stats: Record<string, number> }>;
+  timers: { expiries: number; late: Record<string, number> };
+}> {
   return JSON.parse(await run(tskadArgv('status', '--json', '--runtime-dir', runtimeDirOf(files)))) as never;
 }
 

@@ -92,6 +92,14 @@ describe('tskad supervisor and VRRP child in the lab', () => {
       [[['VI_1', 'MASTER', 255, [`${VIP}/24`]]], [['VI_1', 'BACKUP', 100]]],
     );
     assert.ok(s1.vrrp[0]!.stats.advert_sent! > 0);
+    // each expiry of the master's advert timer is counted (the first advert goes out at the transition, the next one advert_int later); late ones by why
+    let timers = s1.timers;
+    for (let i = 0; i < 30 && timers.expiries === 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      timers = (await statusJson(r1.files)).timers;
+    }
+    assert.ok(timers.expiries > 0);
+    assert.deepEqual(Object.keys(timers.late), ['wakeup', 'runqueue', 'busy']);
   });
 
   test('the metrics listener answers a real HTTP client with the instance state and counters', async () => {
@@ -109,6 +117,8 @@ describe('tskad supervisor and VRRP child in the lab', () => {
     assert.match(text, new RegExp(`^tskad_vrrp_effective_priority\\{${labels}\\} 255$`, 'm'));
     assert.match(text, new RegExp(`^tskad_vrrp_adverts_sent_total\\{${labels}\\} [1-9]\\d*$`, 'm'));
     assert.match(text, /^tskad_vrrp_event_loop_delay_seconds\{quantile="0.99"\} /m);
+    assert.match(text, /^tskad_vrrp_timer_expiries_total [1-9]\d*$/m);
+    assert.match(text, /^tskad_vrrp_timer_late_total\{cause="wakeup"\} \d+$/m);
   });
 
   test('kill -9 of the VRRP child: respawned at once as MASTER, the VIP never leaves, r2 never takes over', async (t) => {

@@ -60,6 +60,17 @@ test('tracked is read at each snapshot, and empty when the process does not tell
   status.close();
 });
 
+test("the timers' lateness is read at each snapshot, and absent when the process does not tell", () => {
+  const { config, vrrp } = running();
+  const late = { wakeup: 3, runqueue: 1, busy: 0 };
+  const status = watchVrrpStatus({ instances: [vrrp], groups: [], timers: () => ({ expiries: 500, late, maxMs: 2.5 }) }, config, new Date());
+  assert.deepEqual(status.snapshot().timers, { expiries: 500, lateAfterMs: 1, late: { wakeup: 3, runqueue: 1, busy: 0 } });
+  late.busy = 2;
+  assert.equal(status.snapshot().timers?.late.busy, 2);
+  assert.equal(watchVrrpStatus({ instances: [vrrp], groups: [] }, config, new Date()).snapshot().timers, undefined);
+  status.close();
+});
+
 test("master: this node's address as MASTER, the master it follows as BACKUP, none in FAULT", () => {
   const { config, vrrp, scheduler } = running();
   // what instance.ts's getter gives: the source of the last advert the BACKUP accepted

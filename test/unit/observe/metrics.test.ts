@@ -115,6 +115,30 @@ test('event-loop delay: quantiles since the last scrape, in seconds, showing a b
   assert.ok(p50 > 0 && p50 <= max, `p50 ${p50}`);
 });
 
+test("the timers' expiries, the late ones by cause, and the latest since the previous scrape", async (t) => {
+  let maxMs = 3.5;
+  const lateness = { expiries: 120, late: { wakeup: 4, runqueue: 2, busy: 1 }, maxMs };
+  const takeMaxLateMs = () => {
+    const max = maxMs;
+    maxMs = 0;
+    return max;
+  };
+  const metrics = createVrrpMetrics({ timers: { lateness: () => lateness, takeMaxLateMs } });
+  t.after(() => metrics.close());
+  let { samples, types } = parseExposition(await metrics.registry.metrics());
+  assert.deepEqual(find(samples, 'tskad_vrrp_timer_expiries_total', {}).map((s) => s.value), [120]);
+  assert.deepEqual(
+    ['wakeup', 'runqueue', 'busy'].map((cause) => find(samples, 'tskad_vrrp_timer_late_total', { cause })[0]?.value),
+    [4, 2, 1],
+  );
+  assert.deepEqual(find(samples, 'tskad_vrrp_timer_lateness_max_seconds', {}).map((s) => s.value), [0.0035]);
+  assert.equal(types.get('tskad_vrrp_timer_late_total'), 'counter');
+  lateness.expiries = 170;
+  ({ samples } = parseExposition(await metrics.registry.metrics()));
+  assert.deepEqual(find(samples, 'tskad_vrrp_timer_expiries_total', {}).map((s) => s.value), [170]);
+  assert.deepEqual(find(samples, 'tskad_vrrp_timer_lateness_max_seconds', {}).map((s) => s.value), [0]);
+});
+
 test('only GET and HEAD of /metrics are served, and close() stops the listener', async (t) => {
   const metrics = createVrrpMetrics();
   t.after(() => metrics.close());

@@ -103,6 +103,13 @@ test('`tskad status`: one row per instance, then what it tracks, its faults and 
   assert.equal(renderStatus({ ...SNAPSHOT, vrrp: [] }), 'tskad pid 4242, running since 2026-11-22T00:51:26.000Z\nno VRRP instances\n');
 });
 
+test('`tskad status`: how many timer expiries came late, and why, under the first line', () => {
+  const timers = { expiries: 90_000, lateAfterMs: 1, late: { wakeup: 12, runqueue: 3, busy: 1 } };
+  assert.equal(renderStatus({ ...SNAPSHOT, timers }).split('\n')[1], 'timers: 90000 expiries, 16 more than 1 ms late (wakeup 12, runqueue 3, busy 1)');
+  const onTime = { ...timers, late: { wakeup: 0, runqueue: 0, busy: 0 } };
+  assert.equal(renderStatus({ ...SNAPSHOT, timers: onTime }).split('\n')[1], 'timers: 90000 expiries, 0 more than 1 ms late');
+});
+
 test('`tskad status`: each kind of tracked object with its state, weight and direction', () => {
   const tracked: InstanceStatus['tracked'] = [
     { kind: 'interface', name: 'eth1', up: false, weight: -20, reverse: true },

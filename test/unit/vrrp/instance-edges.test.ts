@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { constants } from 'node:os';
-import { realScheduler, type Prelude } from '../../../src/vrrp/scheduler.js';
+import { realScheduler, takeMaxLateMs, timerLateness, type Prelude } from '../../../src/vrrp/scheduler.js';
 import { pickInstance } from '../../../src/vrrp/socket-pool.js';
 import { cTime, createLogger } from '../../../src/observe/log.js';
 
@@ -32,6 +32,20 @@ test('the real scheduler never fires before its time, and never from the caller\
   assert.equal(ran, false);
   await new Promise((r) => setTimeout(r, 5));
   assert.equal(ran, true);
+});
+
+test('the real scheduler counts its expiries, one the loop held back as late and busy', async () => {
+  const before = timerLateness();
+  takeMaxLateMs();
+  await new Promise<void>((done) => {
+    realScheduler.at(performance.now() + 1, done);
+    for (const t0 = performance.now(); performance.now() - t0 < 10; );
+  });
+  const after = timerLateness();
+  assert.equal(after.expiries, before.expiries + 1);
+  assert.equal(after.late.busy, before.late.busy + 1);
+  assert.ok(takeMaxLateMs() >= 5);
+  assert.equal(takeMaxLateMs(), 0);
 });
 
 test('the real scheduler runs callbacks in time order, ties in the order given, within a millisecond of their time', async () => {
