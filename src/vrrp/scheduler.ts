@@ -38,13 +38,21 @@ export interface Scheduler {
 
 interface Pending {
   readonly time: number;
-  /** ties run in the order they were scheduled */
+  /** ties run in the order they were scheduled, those with a prelude first */
   readonly seq: number;
   fire: (() => void) | undefined;
   readonly prelude: Prelude | undefined;
 }
 
-const before = (a: Pending, b: Pending): boolean => a.time < b.time || (a.time === b.time && a.seq < b.seq);
+function before(a: Pending, b: Pending): boolean {
+  if (a.time !== b.time) return a.time < b.time;
+  // the kernel timer carries the first one's prelude: a master's advert due
+  // with its delayed GARPs (garp_master_delay, 5 s: a whole number of
+  // intervals after the takeover) then leaves at the expiry, not after them
+  const preluded = a.prelude !== undefined;
+  if (preluded !== (b.prelude !== undefined)) return preluded;
+  return a.seq < b.seq;
+}
 
 /** A binary min-heap of pending callbacks; cancelled ones stay until they surface. */
 class PendingQueue {

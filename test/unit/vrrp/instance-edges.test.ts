@@ -106,6 +106,17 @@ test('the real scheduler does the earliest callback’s prelude at the expiry an
   assert.deepEqual(seen, [`first ran ${constants.errno.EBADF}`, 'first fired', 'first over', 'second fired']);
 });
 
+test('of callbacks due at the same time, one with a prelude goes first: a master\'s advert due with its delayed GARPs is not held back by them', async () => {
+  const seen: string[] = [];
+  const t0 = performance.now() + 5;
+  await new Promise<void>((done) => {
+    realScheduler.at(t0, () => seen.push('garp fired'));
+    realScheduler.at(t0, () => seen.push('advert fired'), { ops: [{ kind: 'frame', fd: -1, ifindex: 1, data: Buffer.alloc(14) }], ran: () => seen.push('advert ran'), over: () => undefined });
+    realScheduler.at(t0 + 3, () => done());
+  });
+  assert.deepEqual(seen, ['advert ran', 'advert fired', 'garp fired']);
+});
+
 test('a cancelled timer does not fire', async () => {
   let ran = false;
   const cancel = realScheduler.at(performance.now() + 2, () => (ran = true));
