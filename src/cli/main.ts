@@ -1,8 +1,6 @@
-#!/usr/bin/env -S node --no-memory-reducer
+#!/usr/bin/env node
 // The tskad executable: keepalived's command line (see program.ts). The exit
 // code is set rather than forced, so output to a pipe is never cut short.
-// The #! line gives node the daemon's V8 flags (SUPERVISOR_V8_FLAGS in
-// daemon/child-process.ts): a process cannot set them once V8 is up.
 // The command line is loaded from the one-file bundle `npm run build` makes,
 // with V8's code cache (bundle.ts), so that `tskad -t` spends its time on the
 // configuration rather than on compiling; without that build (tsx, tsc

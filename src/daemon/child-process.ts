@@ -84,15 +84,12 @@ export const thisCommand = (): SelfCommand => ({ script: process.argv[1]!, execA
  * load grows the default one to 16 MiB, which then stays resident (10 MiB of
  * the process's RSS) and makes each later scavenge longer (up to 2.1 ms at
  * advert_int 0.02, against 0.5 ms at 1 MiB, --trace-gc).
- * The supervisor (the daemon) runs without the reducer too: its collections
- * 8 s after start (12-14 ms, helper threads on every CPU) made a master's
- * adverts on the same two-CPU machine wait for a CPU (`runqueue` in tskad
- * status). v8.setFlagsFromString comes too late for that flag, so the
- * command line carries it: main.ts's #! line, the lab's tskadCommand, and
- * here a forked daemon's.
+ * The supervisor keeps its reducer (it cannot be turned off once V8 is up,
+ * and the #! line would carry it to `tskad -t` too): without, its RSS stays
+ * 8.6 MiB larger; with, it makes two collections of 12-14 ms some 8 s after
+ * start, which only a master on the same CPUs waits out.
  */
-export const SUPERVISOR_V8_FLAGS: readonly string[] = ['--no-memory-reducer'];
-const V8_FLAGS: Record<Role, readonly string[]> = { vrrp: ['--no-memory-reducer', '--max-semi-space-size=1'], checker: [], daemon: SUPERVISOR_V8_FLAGS };
+const V8_FLAGS: Record<Role, readonly string[]> = { vrrp: ['--no-memory-reducer', '--max-semi-space-size=1'], checker: [], daemon: [] };
 
 /** Runs tskad again in `role`, with IPC; `detached` starts a new session (the background daemon). */
 export function forkSelf(cmd: SelfCommand, role: Role, o: { readonly detached?: boolean; readonly stdio?: 'inherit' | 'ignore'; readonly env?: NodeJS.ProcessEnv } = {}): ChildProcess {

@@ -9,7 +9,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SUPERVISOR_V8_FLAGS } from '../daemon/child-process.js';
 import type { Lab } from './topology.js';
 import type { LabProcess, LogLine } from './process.js';
 
@@ -32,10 +31,9 @@ export const keepalivedCommand: DaemonCommand = (f) => ['keepalived', ...daemonF
 const fromSource = import.meta.url.endsWith('.ts');
 export const TSKAD_MAIN = fileURLToPath(new URL(`../cli/main.${fromSource ? 'ts' : 'js'}`, import.meta.url));
 
-/** node as tskad's #! line runs it, with the supervisor's V8 flags */
 export function tskadCommand(main = TSKAD_MAIN): DaemonCommand {
   const loader = main.endsWith('.ts') ? ['--import', import.meta.resolve('tsx')] : [];
-  return (f) => [process.execPath, ...SUPERVISOR_V8_FLAGS, ...loader, main, ...daemonFlags(f)];
+  return (f) => [process.execPath, ...loader, main, ...daemonFlags(f)];
 }
 
 export type DaemonKind = 'keepalived' | 'tskad';

@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../../../src/cli/package.js';
-import { SUPERVISOR_V8_FLAGS } from '../../../src/daemon/child-process.js';
 
 const here = fileURLToPath(import.meta.url);
 const root = packageRoot(here);
@@ -21,14 +20,8 @@ const tskad = (...argv: string[]) => {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
 
-test('the executable starts with a node shebang with the supervisor\'s V8 flags, so it runs as `tskad` from package.json bin', () => {
-  const shebang = readFileSync(main, 'utf8').split('\n')[0]!;
-  assert.equal(shebang, `#!/usr/bin/env -S node ${SUPERVISOR_V8_FLAGS.join(' ')}`);
-  if (!built) return;
-  // as the kernel runs it: the interpreter, then the rest of the line as one argument
-  const [interpreter, ...rest] = shebang.slice(2).split(' ');
-  const r = spawnSync(interpreter!, [rest.join(' '), main, '--signum=JSON'], { encoding: 'utf8' });
-  assert.deepEqual([r.status, r.stdout], [0, '36\n'], r.stderr);
+test('the executable starts with a node shebang, so it runs as `tskad` from package.json bin', () => {
+  assert.match(readFileSync(main, 'utf8'), /^#!\/usr\/bin\/env node\n/);
 });
 
 test('--signum=JSON prints 36, exit 0, as `keepalived --signum=JSON` does', () => {
