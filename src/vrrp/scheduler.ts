@@ -103,7 +103,11 @@ class PendingQueue {
 /** Past this, ms, an expiry counts as late: advert jitter is meant to stay under it. */
 export const LATE_EXPIRY_MS = 1;
 
-/** How late the kernel timer's expiries came, since the process started. */
+/**
+ * How late the timers' callbacks came, since the process started: the one
+ * whose prelude ran, when its ops ran; any other, when it fired, which a
+ * callback before it in the same expiry may have held back (busy).
+ */
 export interface TimerLateness {
   expiries: number;
   /** expiries more than LATE_EXPIRY_MS after their due time, by cause */
@@ -124,11 +128,11 @@ export function takeMaxLateMs(): number {
   return max;
 }
 
-/** Counts one expiry, `lateMs` after its time, for the addon's cause number. */
-export function countExpiry(lateMs: number, cause: number): void {
+/** Counts one expiry, `lateMs` after its time. */
+function countExpiry(lateMs: number, cause: ExpiryLatenessCause): void {
   lateness.expiries++;
   if (lateMs > lateness.maxMs) lateness.maxMs = lateMs;
-  if (lateMs > LATE_EXPIRY_MS) lateness.late[EXPIRY_LATENESS_CAUSES[cause] ?? 'wakeup']++;
+  if (lateMs > LATE_EXPIRY_MS) lateness.late[cause]++;
 }
 
 class TimerfdScheduler implements Scheduler {
@@ -186,16 +190,14 @@ class TimerfdScheduler implements Scheduler {
       return;
     }
     if (next.time === this.armedFor && next.prelude === this.armedPrelude) return;
-    this.timer ??= new (loadNative().PreciseTimer)((done, lateMs, cause) => {
-      countExpiry(lateMs, cause);
-      this.expired(done);
-    });
+    this.timer ??= new (loadNative().PreciseTimer)((done, lateMs, cause) => this.expired(done, lateMs, EXPIRY_LATENESS_CAUSES[cause] ?? 'wakeup'));
     this.armedFor = next.time;
     this.armedPrelude = next.prelude;
     this.timer.arm(next.time - performance.now(), next.prelude?.ops);
   }
 
-  private expired(done: readonly number[] | undefined): void {
+  /** The kernel timer ran out `lateMs` after its time, for `cause` (the addon's verdict). */
+  private expired(done: readonly number[] | undefined, lateMs: number, cause: ExpiryLatenessCause): void {
     // the prelude done at this expiry: its callback fires now, even if this clock reads a hair before its time
     const ran = done === undefined ? undefined : this.armedPrelude;
     this.armedFor = undefined;
@@ -206,9 +208,13 @@ class TimerfdScheduler implements Scheduler {
         const fire = p.fire!;
         p.fire = undefined;
         if (ran === undefined || p.prelude !== ran) {
+          // late by the expiry's own lateness, and by the callbacks before it: when those weigh more, the loop's doing
+          const late = performance.now() - p.time;
+          countExpiry(late, late - lateMs > lateMs ? 'busy' : cause);
           fire();
           continue;
         }
+        countExpiry(lateMs, cause);
         ran.ran(done!);
         try {
           fire();

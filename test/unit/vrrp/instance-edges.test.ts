@@ -48,6 +48,20 @@ test('the real scheduler counts its expiries, one the loop held back as late and
   assert.equal(takeMaxLateMs(), 0);
 });
 
+test('a callback held back by another due at the same time counts as late and busy', async () => {
+  const before = timerLateness();
+  const t0 = performance.now() + 3;
+  await new Promise<void>((done) => {
+    realScheduler.at(t0, () => {
+      for (const t = performance.now(); performance.now() - t < 8; );
+    });
+    realScheduler.at(t0, done);
+  });
+  const after = timerLateness();
+  assert.equal(after.expiries, before.expiries + 2);
+  assert.equal(after.late.busy, before.late.busy + 1);
+});
+
 test('the real scheduler runs callbacks in time order, ties in the order given, within a millisecond of their time', async () => {
   const t0 = performance.now() + 20;
   const ran: string[] = [];
