@@ -44,11 +44,17 @@ interface Pending {
   readonly prelude: Prelude | undefined;
 }
 
+/** a time to the microsecond: the same instant reached by different sums of floats is one */
+const microseconds = (ms: number): number => Math.round(ms * 1000);
+
 function before(a: Pending, b: Pending): boolean {
-  if (a.time !== b.time) return a.time < b.time;
+  const at = microseconds(a.time);
+  const bt = microseconds(b.time);
+  if (at !== bt) return at < bt;
   // the kernel timer carries the first one's prelude: a master's advert due
   // with its delayed GARPs (garp_master_delay, 5 s: a whole number of
-  // intervals after the takeover) then leaves at the expiry, not after them
+  // intervals after the takeover, the advert's time a sum of 250 intervals)
+  // then leaves at the expiry, not after them
   const preluded = a.prelude !== undefined;
   if (preluded !== (b.prelude !== undefined)) return preluded;
   return a.seq < b.seq;

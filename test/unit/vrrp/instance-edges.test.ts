@@ -123,9 +123,11 @@ test('the real scheduler does the earliest callback’s prelude at the expiry an
 test('of callbacks due at the same time, one with a prelude goes first: a master\'s advert due with its delayed GARPs is not held back by them', async () => {
   const seen: string[] = [];
   const t0 = performance.now() + 5;
+  // the advert's time a sum of 250 intervals, the GARPs' a single one: the same instant to the µs, a hair apart in the last bits
+  const advertAt = t0 + 1e-9;
   await new Promise<void>((done) => {
     realScheduler.at(t0, () => seen.push('garp fired'));
-    realScheduler.at(t0, () => seen.push('advert fired'), { ops: [{ kind: 'frame', fd: -1, ifindex: 1, data: Buffer.alloc(14) }], ran: () => seen.push('advert ran'), over: () => undefined });
+    realScheduler.at(advertAt, () => seen.push('advert fired'), { ops: [{ kind: 'frame', fd: -1, ifindex: 1, data: Buffer.alloc(14) }], ran: () => seen.push('advert ran'), over: () => undefined });
     realScheduler.at(t0 + 3, () => done());
   });
   assert.deepEqual(seen, ['advert ran', 'advert fired', 'garp fired']);
