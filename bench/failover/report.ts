@@ -5,7 +5,7 @@
 // in, lines out.
 import type { DaemonKind } from '../../src/lab/daemon.js';
 import { EXPIRY_LATENESS_CAUSES } from '../../src/net/native.js';
-import type { TimerStatus } from '../../src/observe/status.js';
+import { lateTotal, type TimerStatus } from '../../src/observe/status.js';
 import { LATE_EXPIRY_MS } from '../../src/vrrp/scheduler.js';
 import type { BenchReport, FailoverSample } from './bench.js';
 import { LOSSES, type Loss } from './plan.js';
@@ -228,7 +228,7 @@ function lateTimers(r: BenchReport, scenario: string): string | undefined {
   if (counts.length === 0) return undefined;
   const sum = (of: (t: TimerStatus) => number) => counts.reduce((n, t) => n + of(t), 0);
   const by = EXPIRY_LATENESS_CAUSES.map((c) => `${c} ${sum((t) => t.late[c])}`).join(', ');
-  return `${scenario} ${sum((t) => EXPIRY_LATENESS_CAUSES.reduce((n, c) => n + t.late[c], 0))} of ${sum((t) => t.expiries)} (${by})`;
+  return `${scenario} ${sum(lateTotal)} of ${sum((t) => t.expiries)} (${by})`;
 }
 
 export function renderReport(r: BenchReport): string {

@@ -59,15 +59,16 @@ export async function steadyWindow(pair: Pair, seconds: number, floor: WakeupFlo
   ];
   const pids = roles.map((r) => pair.daemon(r.router).process.pid);
   const master = pair.daemon(pair.master);
+  const askTimers = pair.kind === 'tskad' ? () => timersOf(master) : () => Promise.resolve(undefined);
   // asked twice: the status code's first run in the process is cold and may hold an advert back, before the window and its count
-  if (pair.kind === 'tskad') await timersOf(master);
-  const timersBefore = pair.kind === 'tskad' ? await timersOf(master) : undefined;
+  await askTimers();
+  const timersBefore = await askTimers();
   const t0 = wallClock();
   const before = pids.map(usageOf);
   const [floorPeriods] = await Promise.all([floor.run(pair.facts.advertInt * 1000, seconds), sleep(seconds * 1000)]);
   const after = pids.map(usageOf);
   const t1 = wallClock();
-  const timers = timersBetween(timersBefore, pair.kind === 'tskad' ? await timersOf(master) : undefined);
+  const timers = timersBetween(timersBefore, await askTimers());
   for (const { router } of roles) if (!pair.daemon(router).process.running()) throw new Error(`${pair.kind} on ${router} exited in the steady window`);
   const usage = roles.map(({ role }, i) => ({
     role,

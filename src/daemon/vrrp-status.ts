@@ -43,7 +43,7 @@ export interface VrrpStatusSource {
   /** the tracked scripts, files and processes of every instance, when the process tells them */
   trackedObjects?(): readonly TrackedObjectState[];
   /** how late the process's timers fired, when it tells */
-  timers?(): Readonly<TimerLateness> | undefined;
+  timers?(): TimerLateness | undefined;
 }
 
 export interface VrrpStatus {

@@ -49,7 +49,7 @@ export interface VrrpMetricsOptions {
   /** monitorEventLoopDelay's sampling period, ms (default 10) */
   readonly eventLoopResolutionMs?: number;
   /** the timers' lateness (default: this process's scheduler) */
-  readonly timers?: { lateness(): Readonly<TimerLateness>; takeMaxLateMs(): number };
+  readonly timers?: { lateness(): TimerLateness; takeMaxLateMs(): number };
 }
 
 export interface VrrpMetrics {

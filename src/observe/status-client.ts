@@ -4,7 +4,7 @@
 import { connect } from 'node:net';
 import { isReceiveError } from './events.js';
 import { EXPIRY_LATENESS_CAUSES } from '../net/native.js';
-import { STATUS_SOCKET, type InstanceStatus, type StatusReply, type StatusSnapshot, type TimerStatus, type TrackedStatus } from './status.js';
+import { lateTotal, STATUS_SOCKET, type InstanceStatus, type StatusReply, type StatusSnapshot, type TimerStatus, type TrackedStatus } from './status.js';
 
 export class StatusQueryError extends Error {}
 
@@ -79,7 +79,7 @@ function details(i: InstanceStatus): string[] {
 
 /** How many timer expiries came late, and why: the daemon's own work, a CPU taken, or a late wake-up (a busy host). */
 function timersText(t: TimerStatus): string {
-  const late = EXPIRY_LATENESS_CAUSES.reduce((n, c) => n + t.late[c], 0);
+  const late = lateTotal(t);
   const why = late > 0 ? ` (${EXPIRY_LATENESS_CAUSES.map((c) => `${c} ${t.late[c]}`).join(', ')})` : '';
   return `timers: ${t.expiries} expiries, ${late} more than ${t.lateAfterMs} ms late${why}`;
 }

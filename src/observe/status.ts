@@ -67,6 +67,9 @@ export interface TimerStatus {
   readonly late: Readonly<Record<ExpiryLatenessCause, number>>;
 }
 
+/** How many expiries came late, whatever the cause. */
+export const lateTotal = (t: Pick<TimerStatus, 'late'>): number => t.late.wakeup + t.late.runqueue + t.late.busy;
+
 export interface StatusSnapshot {
   readonly version: typeof STATUS_VERSION;
   /** the process answering */

@@ -96,7 +96,7 @@ export interface VrrpProcess {
   /** every instance's tracked scripts, files and processes (tskad status) */
   trackedObjects(): TrackedObjectView[];
   /** how late the process's timers fired, when its scheduler can tell (tskad status) */
-  timers(): Readonly<TimerLateness> | undefined;
+  timers(): TimerLateness | undefined;
   /** Stops every instance (see the header), then closes sockets; idempotent. */
   stop(): Promise<void>;
   /** settles once stopped, by stop() or a signal */

@@ -33,7 +33,7 @@ export interface Scheduler {
   /** runs `fire` once, at `time` or as soon after as the event loop allows; a clock that can does `prelude` right before */
   at(time: number, fire: () => void, prelude?: Prelude): Cancel;
   /** how late its expiries came, for a clock that can tell */
-  expiries?(): Readonly<TimerLateness>;
+  expiries?(): TimerLateness;
 }
 
 interface Pending {
@@ -115,30 +115,31 @@ export const LATE_EXPIRY_MS = 1;
  * callback before it in the same expiry may have held back (busy).
  */
 export interface TimerLateness {
-  expiries: number;
+  readonly expiries: number;
   /** expiries more than LATE_EXPIRY_MS after their due time, by cause */
-  readonly late: Record<ExpiryLatenessCause, number>;
-  /** the largest lateness, ms, since takeMaxLateMs() last read it */
-  maxMs: number;
+  readonly late: Readonly<Record<ExpiryLatenessCause, number>>;
 }
 
-const lateness: TimerLateness = { expiries: 0, late: { wakeup: 0, runqueue: 0, busy: 0 }, maxMs: 0 };
+let expiries = 0;
+const late: Record<ExpiryLatenessCause, number> = { wakeup: 0, runqueue: 0, busy: 0 };
+/** the largest lateness, ms, since takeMaxLateMs() last read it */
+let maxLateMs = 0;
 
 /** The VRRP process's timer lateness so far (a snapshot). */
-export const timerLateness = (): Readonly<TimerLateness> => ({ ...lateness, late: { ...lateness.late } });
+export const timerLateness = (): TimerLateness => ({ expiries, late: { ...late } });
 
 /** The largest lateness, ms, since the last call, and starts afresh. */
 export function takeMaxLateMs(): number {
-  const max = lateness.maxMs;
-  lateness.maxMs = 0;
+  const max = maxLateMs;
+  maxLateMs = 0;
   return max;
 }
 
 /** Counts one expiry, `lateMs` after its time. */
 function countExpiry(lateMs: number, cause: ExpiryLatenessCause): void {
-  lateness.expiries++;
-  if (lateMs > lateness.maxMs) lateness.maxMs = lateMs;
-  if (lateMs > LATE_EXPIRY_MS) lateness.late[cause]++;
+  expiries++;
+  if (lateMs > maxLateMs) maxLateMs = lateMs;
+  if (lateMs > LATE_EXPIRY_MS) late[cause]++;
 }
 
 class TimerfdScheduler implements Scheduler {
@@ -154,7 +155,7 @@ class TimerfdScheduler implements Scheduler {
     return performance.now();
   }
 
-  expiries(): Readonly<TimerLateness> {
+  expiries(): TimerLateness {
     return timerLateness();
   }
 

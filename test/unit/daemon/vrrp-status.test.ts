@@ -63,7 +63,7 @@ test('tracked is read at each snapshot, and empty when the process does not tell
 test("the timers' lateness is read at each snapshot, and absent when the process does not tell", () => {
   const { config, vrrp } = running();
   const late = { wakeup: 3, runqueue: 1, busy: 0 };
-  const status = watchVrrpStatus({ instances: [vrrp], groups: [], timers: () => ({ expiries: 500, late, maxMs: 2.5 }) }, config, new Date());
+  const status = watchVrrpStatus({ instances: [vrrp], groups: [], timers: () => ({ expiries: 500, late }) }, config, new Date());
   assert.deepEqual(status.snapshot().timers, { expiries: 500, lateAfterMs: 1, late: { wakeup: 3, runqueue: 1, busy: 0 } });
   late.busy = 2;
   assert.equal(status.snapshot().timers?.late.busy, 2);
