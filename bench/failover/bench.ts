@@ -15,7 +15,7 @@ import { roundOrder, scenarioName, VRID, type Plan, type Scenario } from './plan
 import type { TimerStatus } from '../../src/observe/status.js';
 import { advertPeriods } from './stats.js';
 import { steadyWindow, type SteadyUsage, type SteadyWindow } from './steady.js';
-import { portSwitch, type PortSwitch } from './switch-port.js';
+import { portSwitch } from './switch-port.js';
 import { captureWire, isAdvert } from './wire.js';
 import { buildWakeupFloor } from '../wakeup-floor.js';
 

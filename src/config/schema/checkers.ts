@@ -10,7 +10,7 @@ import type { Word } from '../source.js';
 import {
   firstWins,
   INVALID, block, flag, int, one, oneOf, optionalFlag, required, seconds, str, sub, tagged, toInteger, words,
-  type Keyword, type ReadCx,
+  type ReadCx,
 } from './dsl.js';
 import { ipAddress, scriptSchema } from './common.js';
 import { classifyScript } from '../script.js';

@@ -7,13 +7,13 @@
 // sender, the HELO name) stay undefined; effective-global.ts resolves them.
 import { z } from 'zod';
 import { ipVersion } from '../ip-version.js';
-import type { ConfNode, Word } from '../source.js';
+import type { Word } from '../source.js';
 import {
   firstWins,
   INVALID, argWords, block, derive, flag, int, keyword, one, optionalFlag, seconds, str, sub, toNumber, wordBlock, words,
   type Keyword, type Opts, type ReadCx,
 } from './dsl.js';
-import { ipAddress, port, scriptKeyword, scriptSchema } from './common.js';
+import { ipAddress, port, scriptKeyword } from './common.js';
 
 
 const UINT_MAX = 4294967295;

@@ -10,7 +10,7 @@ import type { Code } from '../codes/index.js';
 import { INVALID, argWords, block, firstWins, int, keyword, lines, one, oneOf, optionalFlag, seconds, str, sub, toInteger, words, type Keyword, type ReadCx } from './dsl.js';
 import { ipAddress, port, scriptKeyword } from './common.js';
 import {
-  CONNECT_TIMEOUT, DELAY_LOOP, RETRY_DELAY, UINT_MAX, bareFlag, checkers, timing,
+  CONNECT_TIMEOUT, DELAY_LOOP, UINT_MAX, bareFlag, checkers, timing,
 } from './checkers.js';
 
 const IPVS_WEIGHT_MAX = 2147483647;

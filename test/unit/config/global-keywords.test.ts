@@ -9,7 +9,6 @@ import { printConfig } from '../../../src/config/printer.js';
 import { formatDiagnostic } from '../../../src/config/diagnostics.js';
 
 const load = (body: string, top = '') => loadConfigText(`${top}\nglobal_defs {\n${body}\n}\n`);
-const globals = (body: string) => load(body).config.globalDefs;
 const problems = (r: ReturnType<typeof loadConfigText>) => r.diagnostics.sorted().map(formatDiagnostic);
 
 /** [line inside global_defs, model field, value read, codes it draws alone (none when left out)] */
