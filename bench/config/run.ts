@@ -3,7 +3,9 @@
 // inside a private network namespace that has the file's interfaces, so that
 // keepalived does its full check (a missing interface stops its VRRP
 // validation early). Each tool runs --reps times; the table gives the median
-// wall time, the median peak RSS, and the ratios tskad/keepalived.
+// wall time, the median peak RSS, and the ratios tskad/keepalived. Its last
+// row is the floor of any `-t` on Node (floor.ts): node started, the file
+// read and cut into words, nothing more.
 //
 // usage: node dist/bench/config/run.js [--reps N]
 // The script re-runs itself inside the namespace (--inside FILE), so each
@@ -58,11 +60,13 @@ function measure(file: string, reps: number): Row[] {
   const [node, ...onceArgs] = nodeScript(import.meta.url, 'once');
   const cli = nodeScript(import.meta.url, '../../src/cli/main');
   const haveCli = existsSync(cli[cli.length - 1]!);
+  const [, ...floor] = nodeScript(import.meta.url, 'floor');
   const rows = {
     keepalived: [] as Sample[],
     first: [] as Sample[],
     warm: [] as Sample[],
     cli: [] as Sample[],
+    floor: [] as Sample[],
   };
   for (let i = 0; i < reps; i++) {
     rows.keepalived.push(timeProcess('keepalived', ['-t', '-f', file]));
@@ -72,12 +76,14 @@ function measure(file: string, reps: number): Row[] {
     rows.first.push({ ms: o.firstMs, rssKiB: o.maxRssKiB, exitCode: o.exitCode });
     rows.warm.push({ ms: o.warmMs, rssKiB: Number.NaN, exitCode: o.exitCode });
     if (haveCli) rows.cli.push(timeProcess(cli[0], [...cli.slice(1), '-t', '-f', file]));
+    rows.floor.push(timeProcess(node, [...floor, file]));
   }
   return [
     { name: 'keepalived -t (process)', samples: rows.keepalived },
     { name: 'tskad configTest, first call (in-process)', samples: rows.first },
     { name: 'tskad configTest, warm call (in-process)', samples: rows.warm },
     ...(haveCli ? [{ name: 'tskad -t (CLI process)', samples: rows.cli }] : []),
+    { name: 'floor: node reads the file, cuts words', samples: rows.floor },
   ];
 }
 
