@@ -1,11 +1,15 @@
-// The config benchmark's floor: the least any `-t` on Node does, in a process
-// of its own — start node, read FILE, and cut every line into words (blanks
-// apart, `!` and `#` comments dropped), keeping nothing. What tskad spends
-// beyond this row is its own code (loading it, binding, validating); what
-// this row spends beside keepalived's is the platform's.
-// Prints the word count, so that the loop cannot be dropped as dead code.
-import { readFileSync } from 'node:fs';
+// The config benchmark's floors, each in a process of its own:
+//   floor words FILE: the least any `-t` on Node does — start node, read
+//     FILE, and cut every line into words (blanks apart, `!` and `#`
+//     comments dropped), keeping nothing;
+//   floor bind FILE: the leanest binding of the benchmark's file
+//     (minimal-binder.ts), checked against this host's interfaces.
+// What the first spends beside keepalived is the platform's; what tskad
+// spends beyond the second is what its completeness and diagnostics cost.
+// Each prints a count, so that its work cannot be dropped as dead code.
+import { readdirSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { bindMinimal } from './minimal-binder.js';
 
 const SPACE = 0x20;
 const TAB = 0x09;
@@ -36,7 +40,13 @@ export function countWords(text: string): number {
 
 // run as a script (run.ts), not imported (its test)
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const file = process.argv[2];
-  if (file === undefined) throw new Error('usage: floor FILE');
-  process.stdout.write(`${countWords(readFileSync(file, 'latin1'))}\n`);
+  const [mode, file] = process.argv.slice(2);
+  if (file === undefined || (mode !== 'words' && mode !== 'bind')) throw new Error('usage: floor words|bind FILE');
+  const text = readFileSync(file, 'latin1');
+  if (mode === 'words') process.stdout.write(`${countWords(text)}\n`);
+  else {
+    const r = bindMinimal(text, new Set(readdirSync('/sys/class/net')));
+    process.stdout.write(`${r.values} values, ${r.problems.length} problems\n`);
+    process.exitCode = r.problems.length === 0 ? 0 : 1;
+  }
 }

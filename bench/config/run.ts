@@ -4,8 +4,9 @@
 // keepalived does its full check (a missing interface stops its VRRP
 // validation early). Each tool runs --reps times; the table gives the median
 // wall time, the median peak RSS, and the ratios tskad/keepalived. Its last
-// row is the floor of any `-t` on Node (floor.ts): node started, the file
-// read and cut into words, nothing more.
+// rows are floors (floor.ts): node started, the file read and cut into words,
+// nothing more; and the leanest binding of this file's keywords with
+// keepalived's checks (minimal-binder.ts).
 //
 // usage: node dist/bench/config/run.js [--reps N]
 // The script re-runs itself inside the namespace (--inside FILE), so each
@@ -66,7 +67,8 @@ function measure(file: string, reps: number): Row[] {
     first: [] as Sample[],
     warm: [] as Sample[],
     cli: [] as Sample[],
-    floor: [] as Sample[],
+    words: [] as Sample[],
+    bind: [] as Sample[],
   };
   for (let i = 0; i < reps; i++) {
     rows.keepalived.push(timeProcess('keepalived', ['-t', '-f', file]));
@@ -76,14 +78,16 @@ function measure(file: string, reps: number): Row[] {
     rows.first.push({ ms: o.firstMs, rssKiB: o.maxRssKiB, exitCode: o.exitCode });
     rows.warm.push({ ms: o.warmMs, rssKiB: Number.NaN, exitCode: o.exitCode });
     if (haveCli) rows.cli.push(timeProcess(cli[0], [...cli.slice(1), '-t', '-f', file]));
-    rows.floor.push(timeProcess(node, [...floor, file]));
+    rows.words.push(timeProcess(node, [...floor, 'words', file]));
+    rows.bind.push(timeProcess(node, [...floor, 'bind', file]));
   }
   return [
     { name: 'keepalived -t (process)', samples: rows.keepalived },
     { name: 'tskad configTest, first call (in-process)', samples: rows.first },
     { name: 'tskad configTest, warm call (in-process)', samples: rows.warm },
     ...(haveCli ? [{ name: 'tskad -t (CLI process)', samples: rows.cli }] : []),
-    { name: 'floor: node reads the file, cuts words', samples: rows.floor },
+    { name: 'floor: node reads the file, cuts words', samples: rows.words },
+    { name: 'floor: node binds it, minimally', samples: rows.bind },
   ];
 }
 
