@@ -2,7 +2,7 @@
 //   floor words FILE: the least any `-t` on Node does — start node, read
 //     FILE, and cut every line into words (blanks apart, `!` and `#`
 //     comments dropped), keeping nothing;
-//   floor bind FILE: the leanest binding of the benchmark's file
+//   floor bind FILE: a minimal binding of the benchmark's file
 //     (minimal-binder.ts), checked against this host's interfaces.
 // What the first spends beside keepalived is the platform's; what tskad
 // spends beyond the second is what its completeness and diagnostics cost.

@@ -1,5 +1,5 @@
-// The config benchmark's second floor: the leanest binding a `-t` on Node could
-// do of the benchmark's file. One pass from the file's text: each line cut
+// The config benchmark's second floor: about the least binding a `-t` on Node
+// can do of the benchmark's file. One pass from the file's text: each line cut
 // into words, its keyword looked up in its block's table, its value read
 // (numbers and addresses checked, enums matched) straight into the model's
 // objects, one line number kept per value, defaults filled in when a block
