@@ -10,7 +10,7 @@
 import { chmodSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
-import type { ExpiryLatenessCause } from '../net/native.js';
+import { EXPIRY_LATENESS_CAUSES, type ExpiryLatenessCause } from '../net/native.js';
 import type { VrrpState } from '../vrrp/fsm.js';
 import type { Stats } from '../vrrp/instance.js';
 
@@ -68,7 +68,7 @@ export interface TimerStatus {
 }
 
 /** How many expiries came late, whatever the cause. */
-export const lateTotal = (t: Pick<TimerStatus, 'late'>): number => t.late.wakeup + t.late.runqueue + t.late.busy;
+export const lateTotal = (t: Pick<TimerStatus, 'late'>): number => EXPIRY_LATENESS_CAUSES.reduce((n, c) => n + t.late[c], 0);
 
 export interface StatusSnapshot {
   readonly version: typeof STATUS_VERSION;

@@ -38,19 +38,16 @@ export interface Scheduler {
 
 interface Pending {
   readonly time: number;
+  /** `time` to the microsecond, the heap's order: the same instant reached by different sums of floats is one */
+  readonly us: number;
   /** ties run in the order they were scheduled, those with a prelude first */
   readonly seq: number;
   fire: (() => void) | undefined;
   readonly prelude: Prelude | undefined;
 }
 
-/** a time to the microsecond: the same instant reached by different sums of floats is one */
-const microseconds = (ms: number): number => Math.round(ms * 1000);
-
 function before(a: Pending, b: Pending): boolean {
-  const at = microseconds(a.time);
-  const bt = microseconds(b.time);
-  if (at !== bt) return at < bt;
+  if (a.us !== b.us) return a.us < b.us;
   // the kernel timer carries the first one's prelude: a master's advert due
   // with its delayed GARPs (garp_master_delay, 5 s: a whole number of
   // intervals after the takeover, the advert's time a sum of 250 intervals)
@@ -160,7 +157,7 @@ class TimerfdScheduler implements Scheduler {
   }
 
   at(time: number, fire: () => void, prelude?: Prelude): Cancel {
-    const p: Pending = { time, seq: this.seq++, fire, prelude };
+    const p: Pending = { time, us: Math.round(time * 1000), seq: this.seq++, fire, prelude };
     this.queue.push(p);
     // even a time already past waits for the timer: never from the caller's
     // stack, which may be in the middle of a state change
