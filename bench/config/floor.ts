@@ -1,7 +1,7 @@
 // The config benchmark's floors, each in a process of its own:
 //   floor words FILE: the least any `-t` on Node does — start node, read
-//     FILE, and cut every line into words (blanks apart, `!` and `#`
-//     comments dropped), keeping nothing;
+//     FILE, and cut every line into words (words.ts): each word's string is
+//     made, as a lexer must, and dropped;
 //   floor bind FILE: a minimal binding of the benchmark's file
 //     (minimal-binder.ts), checked against this host's interfaces.
 // What the first spends beside keepalived is the platform's; what tskad
@@ -10,31 +10,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { bindMinimal } from './minimal-binder.js';
-
-const SPACE = 0x20;
-const TAB = 0x09;
-const BANG = 0x21;
-const HASH = 0x23;
-const LF = 0x0a;
-const CR = 0x0d;
+import { eachLine } from './words.js';
 
 /** How many words `text` has. */
 export function countWords(text: string): number {
   let words = 0;
-  for (let i = 0; i < text.length; ) {
-    const c = text.charCodeAt(i);
-    if (c === SPACE || c === TAB || c === LF || c === CR) {
-      i++;
-    } else if (c === BANG || c === HASH) {
-      const nl = text.indexOf('\n', i);
-      i = nl < 0 ? text.length : nl;
-    } else {
-      let j = i + 1;
-      for (let d = text.charCodeAt(j); j < text.length && d !== SPACE && d !== TAB && d !== LF && d !== CR; d = text.charCodeAt(++j));
-      words++;
-      i = j;
-    }
-  }
+  eachLine(text, (w) => (words += w.length));
   return words;
 }
 

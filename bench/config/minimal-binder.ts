@@ -7,8 +7,10 @@
 // VRIDs, duplicate virtual and real servers, address families). Only the
 // keywords generate.ts writes are known, and a problem is a line number and
 // a message: no columns, files, includes, definitions, did-you-mean, or zod.
+// Lines are cut into words as the word floor cuts them (words.ts).
 // It is a measuring stick, not a front end: what tskad's front end costs
 // beyond it is what its completeness and its diagnostics cost.
+import { eachLine } from './words.js';
 
 export interface Problem {
   readonly line: number;
@@ -187,26 +189,7 @@ export function bindMinimal(text: string, interfaces: ReadonlySet<string>): Mini
   const b = new Binder();
   const model: Obj = { vrrpInstance: [], virtualServer: [] };
   const stack: Frame[] = [{ spec: grammar(b), into: model }];
-  const words: string[] = [];
-  for (let start = 0, line = 1; start < text.length; line++) {
-    const nl = text.indexOf('\n', start);
-    const end = nl < 0 ? text.length : nl;
-    words.length = 0;
-    for (let i = start; i < end; ) {
-      let c = text.charCodeAt(i);
-      if (c === 0x20 || c === 0x09 || c === 0x0d) {
-        i++;
-        continue;
-      }
-      if (c === 0x21 || c === 0x23) break;
-      let j = i + 1;
-      for (c = text.charCodeAt(j); j < end && c !== 0x20 && c !== 0x09 && c !== 0x0d; c = text.charCodeAt(++j));
-      words.push(text.slice(i, j));
-      i = j;
-    }
-    start = end + 1;
-    if (words.length > 0) bindLine(b, stack, words, line);
-  }
+  eachLine(text, (words, line) => bindLine(b, stack, words, line));
   if (stack.length > 1) b.problem(0, 'a block is not closed');
   check(b, model, interfaces);
   return { model, problems: b.problems, values: b.values };

@@ -5,7 +5,7 @@
 // validation early). Each tool runs --reps times; the table gives the median
 // wall time, the median peak RSS, and the ratios tskad/keepalived. Its last
 // rows are floors (floor.ts): node started, the file read and cut into words,
-// nothing more; and a minimal binding of this file's keywords with
+// and dropped; and a minimal binding of this file's keywords with
 // keepalived's checks (minimal-binder.ts).
 //
 // usage: node dist/bench/config/run.js [--reps N]
