@@ -1,8 +1,10 @@
 /*
  * The machine's own floor for a periodic sender: a C program that only
  * sleeps to absolute deadlines one period apart (clock_nanosleep,
- * CLOCK_MONOTONIC, TIMER_ABSTIME), as a VRRP master's advert timer does, and
- * prints each period it saw, in µs, one per line. On a virtual machine whose
+ * CLOCK_MONOTONIC, TIMER_ABSTIME), as tskad's advert timer does, and prints
+ * each period it saw, in µs, one per line. Like that timer, after a wakeup
+ * more than 1 ms late (LATE_EXPIRY_MS) the next deadline is one period after
+ * the wakeup, not one period after the missed deadline. On a virtual machine whose
  * idle vCPUs the host must wake, this alone can miss a deadline by
  * milliseconds; a daemon's advert jitter cannot be judged below it.
  *
@@ -25,6 +27,8 @@ struct sched_attr_v1 {
   uint32_t priority;
   uint64_t runtime, deadline, period;
 };
+
+static const int64_t LATE_NS = 1000000;
 
 static int64_t ns_of(const struct timespec* t) { return (int64_t)t->tv_sec * 1000000000 + t->tv_nsec; }
 
@@ -52,6 +56,7 @@ int main(int argc, char** argv) {
     clock_gettime(CLOCK_MONOTONIC, &now);
     if (last >= 0) printf("%.3f\n", (double)(ns_of(&now) - last) / 1000.0);
     last = ns_of(&now);
+    if (last - ns_of(&due) > LATE_NS) due = now;
   }
   return 0;
 }

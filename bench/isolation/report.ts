@@ -97,8 +97,8 @@ function jitterTable(report: IsolationReport, summaries: readonly RowSummary[]):
     `page, result kept) of ${servers} real servers every ${delayLoop} s, in a process of its own beside the daemon (as a checker child runs it),`,
     `in tskad's VRRP process (one event loop), or none. checks/s: checks finished in the windows; CPU: user + system of the`,
     `daemon's processes (with the load, in one process) and of the separate checker. floor: the p99 of a bare C program`,
-    `beside each window that only sleeps to absolute deadlines advert_int apart (clock_nanosleep, the scheduler slice tskad`,
-    `asks for): the machine's own, below which no daemon's jitter can be judged.`,
+    `beside each window that only sleeps to deadlines advert_int apart as tskad's timer aims (clock_nanosleep, the scheduler`,
+    `slice tskad asks for): the machine's own, below which no daemon's jitter can be judged.`,
     ...table(rows, 3),
   ];
 }

@@ -15,7 +15,8 @@
 // timers and VIPs carry on, the VIP list edits alone reach the kernel.
 //
 // Timers do not drift: a timer's follow-up is due one interval after the
-// previous due time, not after the moment the callback happened to run.
+// previous due time, not after the moment the callback happened to run,
+// unless that was more than LATE_EXPIRY_MS late (expireNow).
 //
 // A step's wire and kernel work goes first: the advert, encoded in
 // advance, leaves and the first VIP request is made on the step's own
@@ -32,7 +33,7 @@ import { initialMachine, masterDownInterval, step, type TimerKind, type VrrpActi
 import { COUNTER_OF, decodeAdvert, encodeAdvert, isDecodeError, textAddrs, type Advert, type ChecksumVariant, type DecodeError } from './packet.js';
 import type { InstancePlan } from './params.js';
 import { vipEdits } from './reload.js';
-import type { Cancel, Prelude, Scheduler } from './scheduler.js';
+import { LATE_EXPIRY_MS, type Cancel, type Prelude, type Scheduler } from './scheduler.js';
 import type { Announcement, PreludeWork } from './timer-prelude.js';
 import type { TrackResult } from './track-interface.js';
 
@@ -319,7 +320,7 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
    */
   rehearseTakeover(dry: TakeoverDryRuns = {}): void {
     let clock = 0;
-    const timers = new Set<{ readonly at: number; readonly fire: () => void }>();
+    const timers = new Set<{ readonly at: number; readonly fire: (lateMs: number) => void }>();
     const idle = async (): Promise<void> => undefined;
     const copy = new VrrpRuntime(this.currentPlan, this.params, this.receiveParams, {
       scheduler: {
@@ -342,7 +343,7 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
       const next = [...timers].reduce((a, b) => (b.at < a.at ? b : a));
       timers.delete(next);
       clock = next.at;
-      next.fire();
+      next.fire(0);
     }
     void copy.stop();
   }
@@ -830,7 +831,7 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
 
   private arm(kind: TimerKind, at: number): void {
     this.cancelTimer(kind);
-    this.timers.set(kind, { at, cancel: this.ports.scheduler.at(at, () => this.expire(kind, at), this.preludeFor(kind)) });
+    this.timers.set(kind, { at, cancel: this.ports.scheduler.at(at, (lateMs) => this.expire(kind, at, lateMs), this.preludeFor(kind)) });
   }
 
   private cancelTimer(kind: TimerKind): void {
@@ -838,15 +839,20 @@ export class VrrpRuntime extends EventEmitter<InstanceEvents> {
     this.timers.delete(kind);
   }
 
-  private expire(kind: TimerKind, due: number): void {
-    this.holding(() => this.expireNow(kind, due));
+  private expire(kind: TimerKind, due: number, lateMs: number): void {
+    this.holding(() => this.expireNow(kind, due, lateMs));
   }
 
-  private expireNow(kind: TimerKind, due: number): void {
+  private expireNow(kind: TimerKind, due: number, lateMs: number): void {
     this.timers.delete(kind);
-    const actual = this.ports.scheduler.now();
-    // keep the cadence from the due time; after a stall of a whole interval, start afresh rather than catch up in a burst
-    const now = actual - due >= this.params.advertInt ? actual : due;
+    // The timer's usual lateness (its wakeup, tens of µs) is absorbed: the
+    // next advert is due one interval after this one's due time, so periods
+    // do not grow by it. Past LATE_EXPIRY_MS the advert left late, and the
+    // next is due a whole interval after it left, as RFC 5798 §6.4.3 resets
+    // Adver_Timer on sending: catching up would make the next period short
+    // by as much, a second irregularity for peers (or, after a stall of
+    // intervals, a burst).
+    const now = lateMs > LATE_EXPIRY_MS ? due + lateMs : due;
     if (kind === 'masterDown' && this.state === 'BACKUP') {
       this.say('debug', { instance: this.name }, `(${this.name}) Receive advertisement timeout`);
       if (this.group && !this.group.mayBecomeMaster(this)) {

@@ -30,8 +30,12 @@ export interface Prelude {
 export interface Scheduler {
   /** monotonic ms */
   now(): number;
-  /** runs `fire` once, at `time` or as soon after as the event loop allows; a clock that can does `prelude` right before */
-  at(time: number, fire: () => void, prelude?: Prelude): Cancel;
+  /**
+   * runs `fire` once, at `time` or as soon after as the event loop allows,
+   * with how late that is (ms; for a prelude, how late its ops ran); a clock
+   * that can does `prelude` right before
+   */
+  at(time: number, fire: (lateMs: number) => void, prelude?: Prelude): Cancel;
   /** how late its expiries came, for a clock that can tell */
   expiries?(): TimerLateness;
 }
@@ -42,7 +46,7 @@ interface Pending {
   readonly us: number;
   /** ties run in the order they were scheduled, those with a prelude first */
   readonly seq: number;
-  fire: (() => void) | undefined;
+  fire: ((lateMs: number) => void) | undefined;
   readonly prelude: Prelude | undefined;
 }
 
@@ -156,7 +160,7 @@ class TimerfdScheduler implements Scheduler {
     return timerLateness();
   }
 
-  at(time: number, fire: () => void, prelude?: Prelude): Cancel {
+  at(time: number, fire: (lateMs: number) => void, prelude?: Prelude): Cancel {
     const p: Pending = { time, us: Math.round(time * 1000), seq: this.seq++, fire, prelude };
     this.queue.push(p);
     // even a time already past waits for the timer: never from the caller's
@@ -215,13 +219,13 @@ class TimerfdScheduler implements Scheduler {
           // late by the expiry's own lateness, and by the callbacks before it: when those weigh more, the loop's doing
           const late = performance.now() - p.time;
           countExpiry(late, late - lateMs > lateMs ? 'busy' : cause);
-          fire();
+          fire(late);
           continue;
         }
         countExpiry(lateMs, cause);
         ran.ran(done!);
         try {
-          fire();
+          fire(lateMs);
         } finally {
           ran.over();
         }

@@ -14,9 +14,9 @@ import type { Scheduler } from '../../../src/vrrp/scheduler.js';
 
 class FakeClock implements Scheduler {
   private t = 0;
-  private timers: { at: number; fire: () => void }[] = [];
+  private timers: { at: number; fire: (lateMs: number) => void }[] = [];
   now = (): number => this.t;
-  at = (time: number, fire: () => void) => {
+  at = (time: number, fire: (lateMs: number) => void) => {
     const timer = { at: time, fire };
     this.timers.push(timer);
     return () => void (this.timers = this.timers.filter((x) => x !== timer));
@@ -29,7 +29,7 @@ class FakeClock implements Scheduler {
       if (!due) break;
       this.timers = this.timers.filter((x) => x !== due);
       this.t = due.at;
-      due.fire();
+      due.fire(0);
       await settle();
     }
     this.t = end;

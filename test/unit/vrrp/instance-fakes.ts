@@ -15,7 +15,7 @@ import type { Config } from '../../../src/config/schema/index.js';
 export class FakeScheduler implements Scheduler {
   private t = 0;
   private seq = 0;
-  private readonly queue: Array<{ at: number; seq: number; fire: () => void; live: boolean; prelude: Prelude | undefined }> = [];
+  private readonly queue: Array<{ at: number; seq: number; fire: (lateMs: number) => void; live: boolean; prelude: Prelude | undefined }> = [];
   /** added to each callback's run time, to mimic a late event loop */
   lateness = 0;
   /** do a callback's prelude right before it fires, each op succeeding, as the addon would */
@@ -30,7 +30,7 @@ export class FakeScheduler implements Scheduler {
     return this.queue.flatMap((e) => (e.live && e.prelude ? [e.prelude] : []));
   }
 
-  at(time: number, fire: () => void, prelude?: Prelude) {
+  at(time: number, fire: (lateMs: number) => void, prelude?: Prelude) {
     const entry = { at: time, seq: this.seq++, fire, live: true, prelude };
     this.queue.push(entry);
     return () => {
@@ -48,7 +48,7 @@ export class FakeScheduler implements Scheduler {
       this.t = Math.max(this.t, next.at + this.lateness);
       const prelude = this.runPreludes ? next.prelude : undefined;
       prelude?.ran(prelude.ops.map(() => 0));
-      next.fire();
+      next.fire(this.t - next.at);
       prelude?.over();
     }
     this.t = Math.max(this.t, time);

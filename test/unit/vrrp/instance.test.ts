@@ -109,6 +109,21 @@ test('after a stall of more than an interval the adverts restart from now instea
   assert.deepEqual(gaps, [3500, 1000, 1000]);
 });
 
+test('an advert that left more than 1 ms late is followed a whole interval later, not early to catch up (RFC 5798 §6.4.3)', () => {
+  const { vrrp, ports, scheduler } = makeInstance(V2PASS);
+  vrrp.start();
+  const t0 = downInterval(150);
+  scheduler.runUntil(t0 + 1000 + 0.5);
+  // one expiry 2.5 ms late, the next ones on time
+  scheduler.lateness = 2.5;
+  scheduler.runUntil(t0 + 2000 + 2.5);
+  scheduler.lateness = 0;
+  scheduler.runUntil(t0 + 5000);
+  const gaps = ports.adverts.slice(1).map((a, k) => a.at - ports.adverts[k]!.at);
+  assert.deepEqual(gaps, [1000, 1002.5, 1000, 1000]);
+  assert.equal(vrrp.timerDue('adver'), t0 + 5002.5);
+});
+
 test('becoming MASTER: advert first, then the VIPs in config order, then one GARP burst, a second after garp_master_delay (RFC 5798 §6.4.1)', async () => {
   const { vrrp, ports, scheduler } = makeInstance(V2PASS.replace('priority 150', 'priority 150\n  garp_master_repeat 3\n  garp_master_delay 2'));
   vrrp.start();
