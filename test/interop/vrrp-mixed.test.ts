@@ -16,7 +16,7 @@ import type { AdvertWatch, SeenAdvert } from '../../src/lab/adverts.js';
 import type { ConfigTemplate } from '../../src/lab/config-template.js';
 import { rejections, type DaemonKind } from '../../src/lab/daemon.js';
 import { advertsOf, createClusterLab, holders, servedBy, whileRunning, type Cluster } from '../../src/lab/cluster.js';
-import { judgeInterval, timeTakeover } from '../../src/lab/takeover.js';
+import { FROM_LINE_TOLERANCE_MS, judgeInterval, timeTakeover } from '../../src/lab/takeover.js';
 
 const LIMIT_MS = 15_000;
 /** the two instances every router runs */
@@ -107,7 +107,7 @@ for (const [masterKind, backupKind] of [
       for (const [n, i] of INSTANCES.entries()) {
         const init = await whileRunning(cluster.running(), d.process.waitForLine(new RegExp(`\\(${i.name}\\) Entering BACKUP STATE`), LIMIT_MS));
         const first: SeenAdvert = await whileRunning(cluster.running(), firsts[n]!);
-        const verdict = judgeInterval(first.at - init.at, cluster.facts('r1', i.name).masterDown * 1000, 'Master_Down_Interval');
+        const verdict = judgeInterval(first.at - init.at, cluster.facts('r1', i.name).masterDown * 1000, 'Master_Down_Interval', FROM_LINE_TOLERANCE_MS);
         report(t, `${masterKind}'s first ${i.name} advert as MASTER ${verdict.text} after it entered BACKUP`);
         assert.ok(verdict.ok, `${i.name}: ${verdict.text}`);
       }

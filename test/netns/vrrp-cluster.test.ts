@@ -17,7 +17,7 @@ import type { AdvertWatch } from '../../src/lab/adverts.js';
 import type { InstanceTemplate } from '../../src/lab/config-template.js';
 import { advertsOf, createClusterLab, holders, servedBy, sleepUntil, whileRunning, type Cluster, type ClusterLab } from '../../src/lab/cluster.js';
 import { transitions, type DaemonKind } from '../../src/lab/daemon.js';
-import { judgeInterval, timeTakeover } from '../../src/lab/takeover.js';
+import { FROM_LINE_TOLERANCE_MS, judgeInterval, timeTakeover } from '../../src/lab/takeover.js';
 
 const VIP = '192.0.2.200';
 const VRID = 51;
@@ -76,7 +76,7 @@ for (const kind of ['tskad', 'keepalived'] as const) {
     };
     const preempts = async (t: TestContext): Promise<{ heldWhileBackup: boolean }> => {
       const { tookMs, heldWhileBackup } = await restartR1();
-      const verdict = judgeInterval(tookMs, cluster().facts('r1', 'VI_1').masterDown * 1000, 'Master_Down_Interval');
+      const verdict = judgeInterval(tookMs, cluster().facts('r1', 'VI_1').masterDown * 1000, 'Master_Down_Interval', FROM_LINE_TOLERANCE_MS);
       t.diagnostic(`${kind} r1 restarted: its first advert as MASTER ${verdict.text} after it entered BACKUP`);
       assert.ok(verdict.ok, verdict.text);
       assert.equal(cluster().state('r2', 'VI_1'), 'BACKUP');
