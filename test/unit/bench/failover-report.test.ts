@@ -36,7 +36,7 @@ test('after SIGTERM, Skew_Time counts from the priority-0 advert', () => {
 });
 
 test("a missed jitter goal comes with the tskad master's own count of its late timer expiries, by why", () => {
-  const run = (kind: 'tskad' | 'keepalived', steady: number[]) => ({ scenario: SCENARIO, kind, intervalMs: 100, unsolicited: 0, whole: steady, steady, floor: [100, 100.1, 99.9] });
+  const run = (kind: 'tskad' | 'keepalived', steady: number[]) => ({ scenario: SCENARIO, kind, intervalMs: 100, unsolicited: 0, whole: steady, steady, floor: [100, 100.1, 102.5, 99.9] });
   const jittery = [...Array(99).fill(100), 103, 97];
   const r: BenchReport = {
     plan: 'made up',
@@ -49,6 +49,7 @@ test("a missed jitter goal comes with the tskad master's own count of its late t
   const text = renderReport(r);
   assert.match(text, /^ {2}VRRPv3 0\.1 s 3 of 101 \(wakeup 2, runqueue 1, busy 0\)\.$/m);
   assert.match(text, /^ {2}missed: tskad's advert jitter p99 ≥ 1 ms/m);
+  assert.match(text, /^ {2}\(the machine's floor, a bare C sleeper in the same windows: VRRPv3 0\.1 s p99 2\.428 ms, 1 of 4 periods more than 1 ms long\)$/m);
   assert.match(text, /^ {2}\(tskad's master, on its own timer expiries more than 1 ms late: VRRPv3 0\.1 s 3 of 101 \(wakeup 2, runqueue 1, busy 0\)\)$/m);
   // without the count (keepalived, or an older report), no such lines
   assert.doesNotMatch(renderReport({ ...r, runs: r.runs.map(({ timers: _, ...p }) => p) }), /timer expiries/);
