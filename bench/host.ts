@@ -2,9 +2,11 @@
 // and the load on the machine, which shows in the worst cases and the p99s:
 // the load average, and on a virtual machine the CPU time its hypervisor
 // gave to others (steal), which no process on the machine can see otherwise.
+// And the build every benchmark needs.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, release } from 'node:os';
+import { currentBundle } from '../src/cli/bundle.js';
 
 export function keepalivedVersion(): string {
   const r = spawnSync('keepalived', ['--version'], { encoding: 'utf8' });
@@ -34,4 +36,15 @@ export function stolenSince(from: CpuTicks): string {
   const now = cpuTicks();
   const total = now.total - from.total;
   return `${total > 0 ? ((100 * (now.steal - from.steal)) / total).toFixed(1) : '0.0'}%`;
+}
+
+/**
+ * Benchmarks time tskad as it is installed: started from the bundle `npm run
+ * build` makes. After tsc alone that bundle is stale and the command line
+ * loads its modules instead, which starts about 0.5 s later and stays 6–7 MiB
+ * larger (a tskad master at advert_int 0.02, measured twice each way), so a
+ * run on such a build says so and stops.
+ */
+export function requireCurrentBundle(): void {
+  if (currentBundle() === undefined) throw new Error('dist/src/cli has no bundle as new as tsc\'s output: run `npm run build` first (npm run bench:* does)');
 }

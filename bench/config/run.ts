@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { createNetns } from '../../test/interop/netns.js';
 import { nodeScript } from '../../test/interop/node-script.js';
+import { requireCurrentBundle } from '../host.js';
 import { DEFAULT_SHAPE, generateConfig } from './generate.js';
 import type { OnceResult } from './once.js';
 
@@ -108,6 +109,7 @@ function table(rows: readonly Row[]): string {
 }
 
 function main(): void {
+  requireCurrentBundle();
   const { values } = parseArgs({ options: { reps: { type: 'string', default: '5' }, inside: { type: 'string' } } });
   const reps = Number(values.reps);
   if (!Number.isInteger(reps) || reps < 1) throw new Error('--reps must be a positive integer');

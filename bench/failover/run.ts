@@ -11,11 +11,12 @@ import { performance } from 'node:perf_hooks';
 import { runFailoverBench } from './bench.js';
 import { DEFAULT_PLAN, QUICK_PLAN } from './plan.js';
 import { renderReport } from './report.js';
-import { cpuTicks, keepalivedVersion, loadAverage as load, platform, stolenSince } from '../host.js';
+import { cpuTicks, keepalivedVersion, loadAverage as load, platform, requireCurrentBundle, stolenSince } from '../host.js';
 
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 
 async function main(): Promise<void> {
+  requireCurrentBundle();
   const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, json: { type: 'string' } } });
   const plan = values.quick ? QUICK_PLAN : DEFAULT_PLAN;
   say(`bench:failover (${plan.name} plan): tskad and keepalived ${keepalivedVersion()} taking turns in one lab; ${platform()}`);

@@ -14,11 +14,12 @@ import { parseArgs } from 'node:util';
 import { runIsolationBench } from './bench.js';
 import { DEFAULT_PLAN, QUICK_PLAN } from './plan.js';
 import { renderReport } from './report.js';
-import { cpuTicks, keepalivedVersion, loadAverage as load, platform, stolenSince } from '../host.js';
+import { cpuTicks, keepalivedVersion, loadAverage as load, platform, requireCurrentBundle, stolenSince } from '../host.js';
 
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 
 async function main(): Promise<void> {
+  requireCurrentBundle();
   const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, servers: { type: 'string' }, 'rt-priority': { type: 'string' }, json: { type: 'string' } } });
   const base = values.quick ? QUICK_PLAN : DEFAULT_PLAN;
   const servers = values.servers === undefined ? base.load.servers : Number(values.servers);

@@ -53,16 +53,22 @@ export function runBundle(file: string, source: string, cachedData?: Buffer): Lo
 }
 
 /**
- * The command line from the bundle in `dir` (by default, this module's own
- * directory), or undefined when there is none, or only an earlier build's:
- * one older than this module, which tsc alone has rewritten since.
+ * The bundle's path in `dir` (by default, this module's own directory), or
+ * undefined when there is none, or only an earlier build's: one older than
+ * this module, which tsc alone has rewritten since.
  */
-export function loadBundledCli(dir: string = dirname(fileURLToPath(import.meta.url))): Front | undefined {
+export function currentBundle(dir: string = dirname(fileURLToPath(import.meta.url))): string | undefined {
   const file = join(dir, BUNDLE_FILE);
   const built = statSync(file, { throwIfNoEntry: false });
-  if (built === undefined || built.mtimeMs < statSync(fileURLToPath(import.meta.url)).mtimeMs) return undefined;
+  return built === undefined || built.mtimeMs < statSync(fileURLToPath(import.meta.url)).mtimeMs ? undefined : file;
+}
+
+/** The command line from the current bundle in `dir` (currentBundle), or undefined without one. */
+export function loadBundledCli(dir?: string): Front | undefined {
+  const file = currentBundle(dir);
+  if (file === undefined) return undefined;
   // the build makes the bundle ASCII, so latin1 reads it as it is, 3 times faster than UTF-8
-  return runBundle(file, readFileSync(file, 'latin1'), codeCache(join(dir, CODE_CACHE_FILE))).front;
+  return runBundle(file, readFileSync(file, 'latin1'), codeCache(join(dirname(file), CODE_CACHE_FILE))).front;
 }
 
 /** The code cache, if the build made one: without, V8 compiles from source. */

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BUNDLE_FILE, CODE_CACHE_FILE, IMPORT_META, loadBundledCli, runBundle } from '../../../src/cli/bundle.js';
+import { BUNDLE_FILE, CODE_CACHE_FILE, currentBundle, IMPORT_META, loadBundledCli, runBundle } from '../../../src/cli/bundle.js';
 import { buildBundle } from '../../../src/cli/build-bundle.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tskad-bundle-'));
@@ -59,10 +59,13 @@ test('loadBundledCli loads the bundle in a directory, with or without its cache'
 test('no bundle, or one older than the modules (tsc alone rebuilt them), is no bundle: main.ts imports the modules', () => {
   const empty = mkdtempSync(join(dir, 'empty-'));
   assert.equal(loadBundledCli(empty), undefined);
+  assert.equal(currentBundle(empty), undefined);
   const old = mkdtempSync(join(dir, 'old-'));
   writeFileSync(join(old, BUNDLE_FILE), FAKE);
+  assert.equal(currentBundle(old), join(old, BUNDLE_FILE));
   utimesSync(join(old, BUNDLE_FILE), new Date('2001-01-01'), new Date('2001-01-01'));
   assert.equal(loadBundledCli(old), undefined);
+  assert.equal(currentBundle(old), undefined);
 });
 
 test('the real bundle, built as `npm run build` builds it: ASCII, its cache taken by this node, and a working -t', async () => {
