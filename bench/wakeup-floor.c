@@ -3,13 +3,13 @@
  * sleeps to absolute deadlines one period apart (clock_nanosleep,
  * CLOCK_MONOTONIC, TIMER_ABSTIME), as tskad's advert timer does, and prints
  * each period it saw, in µs, one per line. Like that timer, after a wakeup
- * more than 1 ms late (LATE_EXPIRY_MS) the next deadline is one period after
- * the wakeup, not one period after the missed deadline. On a virtual machine whose
- * idle vCPUs the host must wake, this alone can miss a deadline by
- * milliseconds; a daemon's advert jitter cannot be judged below it.
+ * more than LATE_US late the next deadline is one period after the wakeup,
+ * not one period after the missed deadline. On a virtual machine whose idle
+ * vCPUs the host must wake, this alone can miss a deadline by milliseconds;
+ * a daemon's advert jitter cannot be judged below it.
  *
- * usage: wakeup-floor PERIOD_US SECONDS [SLICE_NS]
- * SLICE_NS asks for the EEVDF slice tskad's VRRP process asks for
+ * usage: wakeup-floor PERIOD_US SECONDS LATE_US [SLICE_NS]
+ * LATE_US is tskad's LATE_EXPIRY_MS (wakeup-floor.ts passes it). SLICE_NS asks for the EEVDF slice tskad's VRRP process asks for
  * (sched_setattr, Linux 6.12 and later; ignored before).
  */
 #define _GNU_SOURCE
@@ -28,19 +28,18 @@ struct sched_attr_v1 {
   uint64_t runtime, deadline, period;
 };
 
-static const int64_t LATE_NS = 1000000;
-
 static int64_t ns_of(const struct timespec* t) { return (int64_t)t->tv_sec * 1000000000 + t->tv_nsec; }
 
 int main(int argc, char** argv) {
-  if (argc < 3) {
-    fprintf(stderr, "usage: wakeup-floor PERIOD_US SECONDS [SLICE_NS]\n");
+  if (argc < 4) {
+    fprintf(stderr, "usage: wakeup-floor PERIOD_US SECONDS LATE_US [SLICE_NS]\n");
     return 2;
   }
   const int64_t period_ns = atoll(argv[1]) * 1000;
   const int64_t count = (int64_t)(atof(argv[2]) * 1e9 / (double)period_ns);
-  if (argc > 3) {
-    struct sched_attr_v1 a = {.size = sizeof a, .runtime = (uint64_t)atoll(argv[3])};
+  const int64_t late_ns = atoll(argv[3]) * 1000;
+  if (argc > 4) {
+    struct sched_attr_v1 a = {.size = sizeof a, .runtime = (uint64_t)atoll(argv[4])};
     syscall(SYS_sched_setattr, 0, &a, 0);
   }
   struct timespec due;
@@ -56,7 +55,7 @@ int main(int argc, char** argv) {
     clock_gettime(CLOCK_MONOTONIC, &now);
     if (last >= 0) printf("%.3f\n", (double)(ns_of(&now) - last) / 1000.0);
     last = ns_of(&now);
-    if (last - ns_of(&due) > LATE_NS) due = now;
+    if (last - ns_of(&due) > late_ns) due = now;
   }
   return 0;
 }

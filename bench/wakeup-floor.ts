@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LATE_EXPIRY_MS } from '../src/vrrp/scheduler.js';
 
 // beside this file in the source tree; this runs from dist/bench/
 const SOURCE = fileURLToPath(new URL('../../bench/wakeup-floor.c', import.meta.url));
@@ -28,7 +29,7 @@ export function buildWakeupFloor(sliceNs?: number): WakeupFloor {
   }
   const run = (periodMs: number, seconds: number): Promise<number[]> =>
     new Promise((resolve, reject) => {
-      const args = [String(Math.round(periodMs * 1000)), String(seconds), ...(sliceNs === undefined ? [] : [String(sliceNs)])];
+      const args = [String(Math.round(periodMs * 1000)), String(seconds), String(LATE_EXPIRY_MS * 1000), ...(sliceNs === undefined ? [] : [String(sliceNs)])];
       const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'inherit'] });
       let out = '';
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));

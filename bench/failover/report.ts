@@ -102,7 +102,7 @@ function jitterTable(r: BenchReport): string[] {
     `Advert jitter: |period − advert_int| of the master's adverts, ms, from the capture's stamps (p50, p99, max), in the`,
     `steady window (nothing else happening) and over the pair's whole run (failovers, restarts, GARP bursts); mean: the signed`,
     `mean deviation (a timer re-armed from its own firing drifts late; one aimed at absolute times does not; tskad's aims at`,
-    `them, and after an expiry more than 1 ms late, at one interval after it). C sleeper: the machine's floor, a C program`,
+    `them, and after an expiry more than ${LATE_EXPIRY_MS} ms late, at one interval after it). C sleeper: the machine's floor, a C program`,
     `beside each steady window that only sleeps to deadlines advert_int apart as tskad's timer aims (clock_nanosleep, the`,
     `scheduler slice tskad asks for), its own periods, under the daemon whose window it was.`,
     ...table(rows, 2),
