@@ -86,7 +86,7 @@ async function handle(r: Request): Promise<unknown> {
     case 'ownerForget':
       return written(owner!.forget(r.key));
     case 'ownerLeftovers':
-      return (await owner!.removeLeftovers()).map((x) => ({ ...x, error: x.error?.message }));
+      return written((await owner!.removeLeftovers()).map((x) => ({ ...x, error: x.error?.message })));
   }
 }
 
